@@ -1,0 +1,72 @@
+/**
+ * Chooses and starts the TensorFlow.js backend: `wasm` (default, SIMD),
+ * `cpu` (pure JS reference), or `node` (tfjs-node, only when importable).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { createRequire } from "node:module";
+import { registerMissingKernels } from "./kernels.ts";
+
+/** The backends codex knows. */
+export const BACKENDS = ["wasm", "cpu", "node"] as const;
+/** A backend name. */
+export type BackendName = typeof BACKENDS[number];
+
+/** What {@linkcode initBackend} started. */
+export interface BackendInfo {
+  /** The active backend. */
+  name: BackendName;
+  /** The tfjs version. */
+  tfjsVersion: string;
+}
+
+let wasmPathSet = false;
+
+function wasmDir(): string {
+  // The .wasm binaries ship inside the npm package; tfjs reads them from disk.
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve("@tensorflow/tfjs-backend-wasm");
+  return entry.slice(0, entry.lastIndexOf("/") + 1);
+}
+
+/**
+ * Starts a backend and makes it the active one. Calling it again with another
+ * name switches backends (tensors move lazily between them).
+ *
+ * @example
+ * ```ts ignore
+ * import { initBackend } from "./backend.ts";
+ * const info = await initBackend("cpu");
+ * console.log(info.name); // "cpu"
+ * ```
+ */
+export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
+  if (!(BACKENDS as readonly string[]).includes(name)) {
+    throw new RangeError(
+      `Cannot start backend: unknown backend "${name}" (known: ${BACKENDS.join(", ")})`,
+    );
+  }
+  if (name === "wasm" && !wasmPathSet) {
+    setWasmPaths(wasmDir());
+    wasmPathSet = true;
+  }
+  if (name === "node") {
+    try {
+      await import(["npm:@tensorflow/tfjs-node"].join(""));
+    } catch (err) {
+      throw new Error(
+        `Cannot start backend: "node" needs @tensorflow/tfjs-node, which is not installed (${
+          (err as Error).message.split("\n")[0]
+        })`,
+      );
+    }
+    name = "tensorflow";
+  }
+  const ok = await tf.setBackend(name === "node" ? "tensorflow" : name);
+  if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${name}"`);
+  await tf.ready();
+  registerMissingKernels();
+  return { name: name === "tensorflow" ? "node" : name as BackendName, tfjsVersion: tf.version_core };
+}

@@ -1,0 +1,10 @@
+/**
+ * The compute backend: backend choice, missing wasm kernels, fast ops, and
+ * the tfjs namespace the rest of codex uses.
+ *
+ * @module
+ */
+export * as tf from "@tensorflow/tfjs";
+export { BACKENDS, type BackendInfo, type BackendName, initBackend } from "./backend.ts";
+export { bmm, linear, matMul, oneHot, transposeLast } from "./ops.ts";
+export { registerMissingKernels } from "./kernels.ts";

@@ -1,0 +1,173 @@
+/**
+ * Checkpoints: one folder per step (`checkpoints/step-000500/`) holding
+ * `weights.safetensors`, `optimizer.safetensors`, `state.json`, the resolved
+ * `config.yaml`, and `checksums.json` (sha256 and size of every other file).
+ * A checkpoint is written into a temporary folder and renamed into place, so
+ * a crash never leaves a half-written one; `latest.json` is replaced
+ * atomically after the rename.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { sha256Hex, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from "../models/mod.ts";
+
+/** What a checkpoint holds. */
+export interface CheckpointData {
+  /** Model weights by name. */
+  weights: Map<string, NamedTensor>;
+  /** Optimizer moments by name. */
+  optimizer: Map<string, NamedTensor>;
+  /** Everything else needed to resume: step, RNG, sampler position, ... */
+  state: Record<string, unknown>;
+  /** The resolved config as YAML. */
+  configYaml: string;
+}
+
+/** A checkpoint on disk. */
+export interface CheckpointInfo {
+  /** Folder name, `step-000500`. */
+  name: string;
+  /** Absolute or relative path of the folder. */
+  path: string;
+  step: number;
+}
+
+/** Result of {@linkcode CheckpointManager.verify}. */
+export interface VerifyResult {
+  ok: boolean;
+  problems: string[];
+}
+
+const FILES = ["weights.safetensors", "optimizer.safetensors", "state.json", "config.yaml"];
+
+/** Saves, lists, verifies and loads the checkpoints of one run. */
+export class CheckpointManager {
+  readonly dir: string;
+  readonly keepLast: number;
+
+  /** `keepLast` older checkpoints beyond this many are deleted (0 keeps all). */
+  constructor(dir: string, options: { keepLast?: number } = {}) {
+    this.dir = dir;
+    this.keepLast = options.keepLast ?? 0;
+  }
+
+  static stepName(step: number): string {
+    return `step-${String(step).padStart(6, "0")}`;
+  }
+
+  /** Writes a checkpoint for `step` (atomically) and points `latest.json` at it. */
+  async save(step: number, data: CheckpointData): Promise<CheckpointInfo> {
+    await Deno.mkdir(this.dir, { recursive: true });
+    const name = CheckpointManager.stepName(step);
+    const path = join(this.dir, name);
+    const tmp = join(this.dir, `.tmp-${name}-${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.mkdir(tmp);
+    try {
+      const files: Record<string, Uint8Array> = {
+        "weights.safetensors": encodeSafetensors(data.weights, { format: "pt", step: String(step) }),
+        "optimizer.safetensors": encodeSafetensors(data.optimizer, { step: String(step) }),
+        "state.json": new TextEncoder().encode(JSON.stringify({ ...data.state, step }, null, 2) + "\n"),
+        "config.yaml": new TextEncoder().encode(data.configYaml),
+      };
+      const checksums: Record<string, { sha256: string; size: number }> = {};
+      for (const [f, bytes] of Object.entries(files)) {
+        await writeFileAtomic(join(tmp, f), bytes);
+        checksums[f] = { sha256: await sha256Hex(bytes), size: bytes.length };
+      }
+      await writeJsonAtomic(join(tmp, "checksums.json"), { algorithm: "sha256", files: checksums });
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      await Deno.rename(tmp, path);
+    } catch (err) {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+      throw err;
+    }
+    await writeJsonAtomic(join(this.dir, "latest.json"), { name, step, path: name });
+    await this.#prune();
+    return { name, path, step };
+  }
+
+  /** Completed checkpoints, oldest first. */
+  async list(): Promise<CheckpointInfo[]> {
+    const out: CheckpointInfo[] = [];
+    try {
+      for await (const e of Deno.readDir(this.dir)) {
+        const m = /^step-(\d+)$/.exec(e.name);
+        if (e.isDirectory && m) out.push({ name: e.name, path: join(this.dir, e.name), step: Number(m[1]) });
+      }
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return [];
+      throw err;
+    }
+    return out.sort((a, b) => a.step - b.step);
+  }
+
+  /** Recomputes every file's sha256 and size against `checksums.json`. */
+  async verify(name: string): Promise<VerifyResult> {
+    const path = join(this.dir, name);
+    const problems: string[] = [];
+    let manifest: { files: Record<string, { sha256: string; size: number }> };
+    try {
+      manifest = JSON.parse(await Deno.readTextFile(join(path, "checksums.json")));
+    } catch (err) {
+      return { ok: false, problems: [`${name}/checksums.json cannot be read (${(err as Error).message})`] };
+    }
+    for (const f of FILES) {
+      const want = manifest.files?.[f];
+      if (!want) {
+        problems.push(`${name}/${f} is missing from checksums.json`);
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await Deno.readFile(join(path, f));
+      } catch {
+        problems.push(`${name}/${f} is missing`);
+        continue;
+      }
+      if (bytes.length !== want.size) problems.push(`${name}/${f} has ${bytes.length} bytes (expected ${want.size})`);
+      else if (await sha256Hex(bytes) !== want.sha256) problems.push(`${name}/${f} fails its sha256 check`);
+    }
+    return { ok: problems.length === 0, problems };
+  }
+
+  /** Loads a checkpoint folder after verifying it; throws with the problems if it fails. */
+  async load(name: string): Promise<CheckpointData & CheckpointInfo> {
+    const v = await this.verify(name);
+    if (!v.ok) throw new Error(`Cannot load checkpoint ${name}: ${v.problems.join("; ")}`);
+    const path = join(this.dir, name);
+    const read = async (f: string) => decodeSafetensors(await Deno.readFile(join(path, f)), join(path, f)).tensors;
+    const state = JSON.parse(await Deno.readTextFile(join(path, "state.json")));
+    return {
+      name,
+      path,
+      step: state.step,
+      weights: await read("weights.safetensors"),
+      optimizer: await read("optimizer.safetensors"),
+      state,
+      configYaml: await Deno.readTextFile(join(path, "config.yaml")),
+    };
+  }
+
+  /**
+   * Loads the newest checkpoint that passes verification, newest first;
+   * each skipped one is reported through `warn`. Returns null if none is good.
+   */
+  async loadLatest(warn: (msg: string) => void = console.warn): Promise<(CheckpointData & CheckpointInfo) | null> {
+    const all = (await this.list()).reverse();
+    for (const c of all) {
+      const v = await this.verify(c.name);
+      if (v.ok) return await this.load(c.name);
+      warn(`Skipping checkpoint ${c.name}: ${v.problems.join("; ")}`);
+    }
+    return null;
+  }
+
+  async #prune(): Promise<void> {
+    if (this.keepLast <= 0) return;
+    const all = await this.list();
+    for (const c of all.slice(0, Math.max(0, all.length - this.keepLast))) {
+      await Deno.remove(c.path, { recursive: true });
+    }
+  }
+}

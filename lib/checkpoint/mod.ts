@@ -1,0 +1,11 @@
+/**
+ * Checkpoints: atomic save, checksum verification, and loading the newest good one.
+ *
+ * @module
+ */
+export {
+  type CheckpointData,
+  type CheckpointInfo,
+  CheckpointManager,
+  type VerifyResult,
+} from "./checkpoint_manager.ts";

@@ -1,0 +1,8 @@
+/**
+ * Helpers shared by the `deno task` entry points.
+ *
+ * @module
+ */
+export { parseTaskArgs, type TaskArgs } from "./parse_args.ts";
+export { formatDuration, formatRate } from "./format.ts";
+export { ProgressLine } from "./progress.ts";

@@ -1,0 +1,8 @@
+/**
+ * Configs: the run config schema and default, overrides, hashing and YAML.
+ *
+ * @module
+ */
+export { DEFAULT_CONFIG, type RunConfig, RunConfigSchema, validateRunConfig } from "./run_config.ts";
+export { applyOverrides, closest, type Override, parseOverride, type Presets } from "./overrides.ts";
+export { configHash, configToYaml } from "./config_hash.ts";

@@ -1,0 +1,108 @@
+/**
+ * The run config: its schema, its embedded default (the Moby-Dick char-level
+ * GPT at nanoGPT's CPU preset), and validation with errors that name the key.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const positive = z.number().positive();
+
+/** The schema every resolved run config satisfies. */
+export const RunConfigSchema = z.strictObject({
+  /** One seed drives weight init, batch sampling, dropout and generation. */
+  seed: z.number().int(),
+  /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
+  backend: z.enum(["wasm", "cpu", "node"]),
+  /** Run name, shown next to the run id. */
+  name: z.string(),
+  /** Where runs are written. */
+  out_dir: z.string().min(1),
+  data: z.strictObject({
+    name: z.string().min(1),
+    /** The last fraction of the text is held out for validation. */
+    val_fraction: z.number().gt(0).lt(1),
+  }),
+  tokenizer: z.strictObject({ name: z.literal("char") }),
+  model: z.strictObject({
+    name: z.string().min(1),
+    n_layer: posInt,
+    n_head: posInt,
+    n_embd: posInt,
+    block_size: posInt,
+    dropout: z.number().min(0).lt(1),
+  }),
+  train: z.strictObject({
+    max_steps: posInt,
+    batch_size: posInt,
+    lr: positive,
+    min_lr: z.number().min(0),
+    warmup_steps: nonNegInt,
+    weight_decay: z.number().min(0),
+    beta1: z.number().min(0).lt(1),
+    beta2: z.number().min(0).lt(1),
+    eps: positive,
+    grad_clip: z.number().min(0),
+    eval_interval: posInt,
+    eval_batches: posInt,
+    log_interval: posInt,
+  }),
+  sample: z.strictObject({
+    max_new_tokens: nonNegInt,
+    temperature: positive,
+    top_k: nonNegInt,
+    prompt: z.string(),
+  }),
+});
+
+/** A resolved run config. */
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+/**
+ * The embedded default: what `deno task train` runs with no arguments.
+ * Values follow nanoGPT's shakespeare-char CPU preset, with the schedule
+ * shortened to fit three minutes on two cores.
+ */
+export const DEFAULT_CONFIG: RunConfig = {
+  seed: 1337,
+  backend: "wasm",
+  name: "moby-char-gpt",
+  out_dir: "artifacts/runs",
+  data: { name: "moby-dick", val_fraction: 0.1 },
+  tokenizer: { name: "char" },
+  model: { name: "gpt-micro", n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0 },
+  train: {
+    max_steps: 800,
+    batch_size: 12,
+    lr: 2e-3,
+    min_lr: 2e-4,
+    warmup_steps: 50,
+    weight_decay: 0.1,
+    beta1: 0.9,
+    beta2: 0.99,
+    eps: 1e-8,
+    grad_clip: 1.0,
+    eval_interval: 200,
+    eval_batches: 20,
+    log_interval: 10,
+  },
+  sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
+};
+
+/** Validates a config; the error names the key, what was expected and what was found. */
+export function validateRunConfig(value: unknown, source = "config"): RunConfig {
+  const r = RunConfigSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = issue.path.join(".");
+  let found: unknown = value;
+  for (const k of issue.path) found = (found as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
+  const what = issue.code === "unrecognized_keys"
+    ? `has unknown key(s) ${(issue as { keys: string[] }).keys.join(", ")}`
+    : `${issue.message.replace(/^Invalid input: /, "").replace(/^expected/, "must be")}`;
+  throw new TypeError(
+    `Cannot load ${source}: ${path || "(root)"} ${what}${issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(found)})`}`,
+  );
+}

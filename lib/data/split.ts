@@ -1,0 +1,23 @@
+/**
+ * Contiguous splits of a token stream.
+ *
+ * @module
+ */
+
+/** A train/validation split of one token stream. */
+export interface StreamSplit<T extends ArrayLike<number>> {
+  train: T;
+  val: T;
+}
+
+/**
+ * Holds out the last `valFraction` of a stream for validation (nanoGPT's
+ * split), so the validation text is a contiguous, unseen stretch.
+ */
+export function splitTail<T extends Int32Array | Uint16Array>(ids: T, valFraction: number): StreamSplit<T> {
+  if (!(valFraction > 0 && valFraction < 1)) {
+    throw new RangeError(`Cannot split data: data.val_fraction must be in (0, 1) (got ${valFraction})`);
+  }
+  const n = Math.floor(ids.length * (1 - valFraction));
+  return { train: ids.subarray(0, n) as T, val: ids.subarray(n) as T };
+}

@@ -1,0 +1,19 @@
+/**
+ * Telemetry: the run store and its NDJSON records, and the system sampler.
+ *
+ * @module
+ */
+export {
+  checkRecord,
+  type EventRecord,
+  type MetricRecord,
+  type RecordKind,
+  type RunInfo,
+  type RunStatus,
+  type SampleRecord,
+  SCHEMA_VERSION,
+  type SystemRecord,
+} from "./records.ts";
+export { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
+export { type CreateRunOptions, newRunId, Run } from "./run_store.ts";
+export { SystemSampler } from "./system_sampler.ts";

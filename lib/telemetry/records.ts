@@ -1,0 +1,145 @@
+/**
+ * The record types of a run folder, one NDJSON file per type. Every record
+ * carries `schema_version`; field types are fixed so DuckDB never guesses.
+ *
+ * @module
+ */
+
+/** The version of every record layout below. */
+export const SCHEMA_VERSION = 1;
+
+/** Lifecycle of a run. */
+export type RunStatus = "running" | "finished" | "failed" | "interrupted";
+
+/** `run.json`. */
+export interface RunInfo {
+  schema_version: number;
+  run_id: string;
+  name: string;
+  status: RunStatus;
+  created_at: string;
+  ended_at: string | null;
+  config_hash: string;
+  seed: number;
+  backend: string;
+  versions: Record<string, string>;
+  parent: string | null;
+  error: string | null;
+}
+
+/** One value of one metric: `metrics.ndjson`. */
+export interface MetricRecord {
+  schema_version: number;
+  run_id: string;
+  step: number;
+  epoch: number;
+  split: string;
+  metric: string;
+  value: number;
+  ts: string;
+  tokens_seen: number;
+}
+
+/** Something that happened: `events.ndjson`. */
+export interface EventRecord {
+  schema_version: number;
+  run_id: string;
+  ts: string;
+  kind: "start" | "checkpoint" | "eval" | "resume" | "safety" | "error" | "end";
+  step: number;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** A generation: `samples.ndjson`. */
+export interface SampleRecord {
+  schema_version: number;
+  run_id: string;
+  step: number;
+  prompt: string;
+  text: string;
+  seed: number;
+  temperature: number;
+  top_k: number;
+  ts: string;
+}
+
+/** A system sample: `system.ndjson`. */
+export interface SystemRecord {
+  schema_version: number;
+  run_id: string;
+  ts: string;
+  step: number;
+  cpu_percent: number;
+  rss_bytes: number;
+  heap_used_bytes: number;
+  load_avg_1m: number;
+}
+
+const FIELDS: Record<string, Record<string, string>> = {
+  metrics: {
+    schema_version: "number",
+    run_id: "string",
+    step: "number",
+    epoch: "number",
+    split: "string",
+    metric: "string",
+    value: "number",
+    ts: "string",
+    tokens_seen: "number",
+  },
+  events: {
+    schema_version: "number",
+    run_id: "string",
+    ts: "string",
+    kind: "string",
+    step: "number",
+    message: "string",
+    data: "object",
+  },
+  samples: {
+    schema_version: "number",
+    run_id: "string",
+    step: "number",
+    prompt: "string",
+    text: "string",
+    seed: "number",
+    temperature: "number",
+    top_k: "number",
+    ts: "string",
+  },
+  system: {
+    schema_version: "number",
+    run_id: "string",
+    ts: "string",
+    step: "number",
+    cpu_percent: "number",
+    rss_bytes: "number",
+    heap_used_bytes: "number",
+    load_avg_1m: "number",
+  },
+};
+
+/** The record kinds stored as NDJSON. */
+export type RecordKind = "metrics" | "events" | "samples" | "system";
+
+/**
+ * Checks one record against its declared layout: exactly the declared
+ * fields, each of its declared type, and the current schema version.
+ * Returns the problems (empty when valid).
+ */
+export function checkRecord(kind: RecordKind, record: unknown): string[] {
+  const fields = FIELDS[kind]!;
+  if (record === null || typeof record !== "object") return [`${kind} record is not an object`];
+  const r = record as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const [k, t] of Object.entries(fields)) {
+    const v = r[k];
+    // A metric value may be NaN or infinite (a diverged loss); JSON writes those as null.
+    const ok = t === "number" ? typeof v === "number" || (k === "value" && v === null) : typeof v === t && v !== null;
+    if (!ok) problems.push(`${kind}.${k} must be a ${t} (got ${JSON.stringify(v)})`);
+  }
+  for (const k of Object.keys(r)) if (!(k in fields)) problems.push(`${kind} has undeclared field ${k}`);
+  if (r.schema_version !== SCHEMA_VERSION) problems.push(`${kind}.schema_version must be ${SCHEMA_VERSION}`);
+  return problems;
+}

@@ -1,0 +1,132 @@
+/**
+ * The run store: one folder per run under `artifacts/runs/<run_id>/`, with
+ * `run.json` (rewritten atomically on every status change) and the NDJSON
+ * record files, which only these writers write.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { NdjsonWriter } from "./ndjson_writer.ts";
+import {
+  type EventRecord,
+  type MetricRecord,
+  type RunInfo,
+  type RunStatus,
+  type SampleRecord,
+  SCHEMA_VERSION,
+  type SystemRecord,
+} from "./records.ts";
+
+/** A sortable run id: UTC time plus 4 random hex digits (`20261123-201500-ab12`). */
+export function newRunId(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  const day = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  const rand = [...crypto.getRandomValues(new Uint8Array(2))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${day}-${time}-${rand}`;
+}
+
+/** What a new run records about itself. */
+export interface CreateRunOptions {
+  outDir: string;
+  name: string;
+  configHash: string;
+  configYaml: string;
+  seed: number;
+  backend: string;
+  versions: Record<string, string>;
+  parent?: string | null;
+}
+
+/** An open run: its folder, its writers, and its status. */
+export class Run {
+  readonly id: string;
+  readonly dir: string;
+  #info: RunInfo;
+  #metrics: NdjsonWriter<MetricRecord>;
+  #events: NdjsonWriter<EventRecord>;
+  #samples: NdjsonWriter<SampleRecord>;
+  #system: NdjsonWriter<SystemRecord>;
+
+  private constructor(dir: string, info: RunInfo) {
+    this.id = info.run_id;
+    this.dir = dir;
+    this.#info = info;
+    this.#metrics = new NdjsonWriter(join(dir, "metrics.ndjson"));
+    this.#events = new NdjsonWriter(join(dir, "events.ndjson"));
+    this.#samples = new NdjsonWriter(join(dir, "samples.ndjson"));
+    this.#system = new NdjsonWriter(join(dir, "system.ndjson"));
+  }
+
+  /** Creates the run folder with `run.json` (status `running`) and `config.yaml`. */
+  static async create(o: CreateRunOptions): Promise<Run> {
+    await Deno.mkdir(o.outDir, { recursive: true });
+    let id = newRunId();
+    let dir = join(o.outDir, id);
+    for (;;) {
+      try {
+        await Deno.mkdir(dir);
+        break;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+        id = newRunId();
+        dir = join(o.outDir, id);
+      }
+    }
+    const info: RunInfo = {
+      schema_version: SCHEMA_VERSION,
+      run_id: id,
+      name: o.name,
+      status: "running",
+      created_at: new Date().toISOString(),
+      ended_at: null,
+      config_hash: o.configHash,
+      seed: o.seed,
+      backend: o.backend,
+      versions: o.versions,
+      parent: o.parent ?? null,
+      error: null,
+    };
+    await writeFileAtomic(join(dir, "config.yaml"), o.configYaml);
+    await writeJsonAtomic(join(dir, "run.json"), info);
+    return new Run(dir, info);
+  }
+
+  /** The current `run.json` contents. */
+  get info(): Readonly<RunInfo> {
+    return this.#info;
+  }
+
+  /** Appends a metric value. */
+  metric(r: Omit<MetricRecord, "schema_version" | "run_id" | "ts">): void {
+    this.#metrics.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() });
+  }
+
+  /** Appends an event. */
+  event(kind: EventRecord["kind"], step: number, message: string, data: Record<string, unknown> = {}): void {
+    this.#events.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ts: new Date().toISOString(), kind, step, message, data });
+  }
+
+  /** Appends a generated sample. */
+  sample(r: Omit<SampleRecord, "schema_version" | "run_id" | "ts">): void {
+    this.#samples.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() });
+  }
+
+  /** Appends a system sample. */
+  system(r: SystemRecord): void {
+    this.#system.write(r);
+  }
+
+  /** Writes `summary.json`. */
+  async writeSummary(summary: Record<string, unknown>): Promise<void> {
+    await writeJsonAtomic(join(this.dir, "summary.json"), { schema_version: SCHEMA_VERSION, run_id: this.id, ...summary });
+  }
+
+  /** Sets the final status (with the error, for `failed`) and closes the writers. */
+  async end(status: Exclude<RunStatus, "running">, error: string | null = null): Promise<void> {
+    this.#info = { ...this.#info, status, ended_at: new Date().toISOString(), error };
+    await writeJsonAtomic(join(this.dir, "run.json"), this.#info);
+    for (const w of [this.#metrics, this.#events, this.#samples, this.#system]) w.close();
+  }
+}

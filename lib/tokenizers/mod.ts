@@ -1,0 +1,6 @@
+/**
+ * Tokenizers. The spine ships the character-level one.
+ *
+ * @module
+ */
+export { CharTokenizer, type CharTokenizerJson } from "./char_tokenizer.ts";

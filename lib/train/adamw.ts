@@ -1,0 +1,104 @@
+/**
+ * AdamW (Loshchilov & Hutter): Adam with weight decay applied to the weights
+ * directly, not through the gradient. Decay applies to matrices (2-D and up)
+ * only, not to biases and LayerNorm gains, as in nanoGPT. The moments are
+ * plain tensors so a checkpoint can save and restore them exactly.
+ *
+ * @module
+ */
+import { tf } from "../backend/mod.ts";
+import type { NamedTensor } from "../models/mod.ts";
+
+/** AdamW hyper-parameters (the learning rate is passed to each step). */
+export interface AdamWOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+/** The AdamW optimizer over a fixed set of named variables. */
+export class AdamW {
+  readonly params: Map<string, tf.Variable>;
+  readonly options: AdamWOptions;
+  #m = new Map<string, tf.Variable>();
+  #v = new Map<string, tf.Variable>();
+  /** Steps taken (for bias correction). */
+  t = 0;
+
+  constructor(params: Map<string, tf.Variable>, options: AdamWOptions) {
+    this.params = params;
+    this.options = options;
+    for (const [name, p] of params) {
+      this.#m.set(name, tf.variable(tf.zerosLike(p), false));
+      this.#v.set(name, tf.variable(tf.zerosLike(p), false));
+    }
+  }
+
+  /** Applies one update with learning rate `lr` from gradients by name. */
+  step(grads: Record<string, tf.Tensor>, lr: number): void {
+    const { beta1, beta2, eps, weightDecay } = this.options;
+    this.t++;
+    const bc1 = 1 - beta1 ** this.t, bc2 = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      for (const [name, p] of this.params) {
+        const g = grads[name];
+        if (!g) continue;
+        const m = this.#m.get(name)!, v = this.#v.get(name)!;
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+        const update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), eps));
+        const decayed = p.rank >= 2 && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
+        p.assign(tf.sub(decayed, tf.mul(update, lr)));
+      }
+    });
+  }
+
+  /** The moments as named tensors (`<param>.exp_avg`, `<param>.exp_avg_sq`). */
+  stateTensors(): Map<string, NamedTensor> {
+    const out = new Map<string, NamedTensor>();
+    for (const [name, m] of this.#m) {
+      out.set(`${name}.exp_avg`, { shape: m.shape, data: m.dataSync() as Float32Array });
+      out.set(`${name}.exp_avg_sq`, { shape: this.#v.get(name)!.shape, data: this.#v.get(name)!.dataSync() as Float32Array });
+    }
+    return out;
+  }
+
+  /** Restores the moments and step count written by {@linkcode AdamW.stateTensors}. */
+  loadState(tensors: Map<string, NamedTensor>, t: number): void {
+    for (const [name, m] of this.#m) {
+      for (const [suffix, target] of [["exp_avg", m], ["exp_avg_sq", this.#v.get(name)!]] as const) {
+        const src = tensors.get(`${name}.${suffix}`);
+        if (!src || src.data.length !== target.size) {
+          throw new TypeError(`Cannot restore optimizer: ${name}.${suffix} is missing or has the wrong size`);
+        }
+        target.assign(tf.tensor(src.data, target.shape));
+      }
+    }
+    this.t = t;
+  }
+
+  /** Releases the moments. */
+  dispose(): void {
+    for (const t of [...this.#m.values(), ...this.#v.values()]) t.dispose();
+  }
+}
+
+/**
+ * Scales gradients so their global L2 norm is at most `maxNorm` (0 turns
+ * clipping off). Returns the clipped gradients and the norm before clipping.
+ */
+export function clipByGlobalNorm(
+  grads: Record<string, tf.Tensor>,
+  maxNorm: number,
+): { grads: Record<string, tf.Tensor>; norm: number } {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+  if (maxNorm <= 0 || !(norm > maxNorm)) return { grads, norm };
+  const scale = maxNorm / (norm + 1e-6);
+  const out: Record<string, tf.Tensor> = {};
+  for (const [k, g] of Object.entries(grads)) {
+    out[k] = tf.mul(g, scale);
+    g.dispose();
+  }
+  return { grads: out, norm };
+}

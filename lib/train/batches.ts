@@ -1,0 +1,50 @@
+/**
+ * Batches of (input, target) windows from a token stream.
+ *
+ * @module
+ */
+import type { Rng } from "../random/mod.ts";
+
+/** `batch` windows of `time` tokens and their next-token targets, flattened. */
+export interface Batch {
+  x: Int32Array;
+  y: Int32Array;
+  batch: number;
+  time: number;
+}
+
+function fill(data: ArrayLike<number>, starts: number[], T: number): Batch {
+  const B = starts.length;
+  const x = new Int32Array(B * T), y = new Int32Array(B * T);
+  starts.forEach((s, b) => {
+    for (let t = 0; t < T; t++) {
+      x[b * T + t] = data[s + t]!;
+      y[b * T + t] = data[s + t + 1]!;
+    }
+  });
+  return { x, y, batch: B, time: T };
+}
+
+function checkLength(data: ArrayLike<number>, T: number, what: string): void {
+  if (data.length < T + 1) {
+    throw new RangeError(`Cannot make batches: the ${what} split has ${data.length} tokens, fewer than block_size + 1 = ${T + 1}`);
+  }
+}
+
+/** A batch of windows at random offsets drawn from `rng` (nanoGPT's `get_batch`). */
+export function randomBatch(data: ArrayLike<number>, B: number, T: number, rng: Rng): Batch {
+  checkLength(data, T, "training");
+  const starts = Array.from({ length: B }, () => rng.int(data.length - T));
+  return fill(data, starts, T);
+}
+
+/**
+ * `n` fixed batches of windows spread evenly over `data`: the same windows
+ * at every evaluation, so evaluations compare like with like.
+ */
+export function evenBatches(data: ArrayLike<number>, B: number, T: number, n: number): Batch[] {
+  checkLength(data, T, "evaluation");
+  const windows = B * n, last = data.length - T - 1;
+  const starts = Array.from({ length: windows }, (_, i) => windows === 1 ? 0 : Math.floor((i * last) / (windows - 1)));
+  return Array.from({ length: n }, (_, j) => fill(data, starts.slice(j * B, (j + 1) * B), T));
+}
