@@ -63,7 +63,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.flags["list-models"]) {
-    for (const m of listModels()) console.log(`${m.name.padEnd(10)} ${formatRate(m.params).padStart(7)} params  ${m.description}`);
+    for (const m of listModels()) {
+      console.log(`${m.name.padEnd(10)} ${formatRate(m.params).padStart(7)} params  ${m.description}`);
+    }
     return 0;
   }
   const datasets = Object.fromEntries(listDatasets().map((d) => [d.name, {}]));
@@ -87,7 +89,9 @@ async function main(): Promise<number> {
       callbacks: {
         onTrainStart: (s) =>
           progress.log(
-            `codex train: run ${s.runId} | ${config.model.name} (${formatRate(s.numParams)} params, vocab ${s.vocabSize}) ` +
+            `codex train: run ${s.runId} | ${config.model.name} (${
+              formatRate(s.numParams)
+            } params, vocab ${s.vocabSize}) ` +
               `on ${config.data.name} | backend ${config.backend} | seed ${config.seed}\n  folder ${s.dir}`,
           ),
         onStepEnd: (p) =>
@@ -96,17 +100,22 @@ async function main(): Promise<number> {
               `${formatRate(p.tokensPerSec)} tok/s | ${formatDuration(p.elapsedMs / 1000)} elapsed | ` +
               `${formatDuration(p.etaMs / 1000)} left`,
           ),
-        onEvalEnd: (e) => progress.log(`  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}`),
+        onEvalEnd: (e) =>
+          progress.log(
+            `  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}${e.full ? " (whole validation split)" : ""}`,
+          ),
       },
     });
     progress.done();
     const b = r.baselines;
     console.log(`
-Run ${r.run_id} ${r.status} after ${r.steps} steps (${formatDuration(r.wall_time_s)} wall, ${formatDuration(r.train_time_s)} training)
+Run ${r.run_id} ${r.status} after ${r.steps} steps (${formatDuration(r.wall_time_s)} wall, ${
+      formatDuration(r.train_time_s)
+    } training)
   train loss  ${r.final_train_loss.toFixed(4)} (mean of the last ${config.train.log_interval} steps)
-  val loss    ${r.final_val_loss.toFixed(4)} nats/char (best ${r.best_val_loss.toFixed(4)}; unigram ${b.unigram_val_loss.toFixed(2)}, bigram ${
-      b.bigram_val_loss.toFixed(2)
-    })
+  val loss    ${r.final_val_loss.toFixed(4)} nats/char (best ${r.best_val_loss.toFixed(4)}; unigram ${
+      b.unigram_val_loss.toFixed(2)
+    }, bigram ${b.bigram_val_loss.toFixed(2)})
   throughput  ${formatRate(r.tokens_per_sec)} tokens/s
   folder      ${r.dir}
   best ckpt   ${r.best_checkpoint ?? "none"}

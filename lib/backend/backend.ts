@@ -64,6 +64,8 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
     }
     name = "tensorflow";
   }
+  // Production mode: no debug checks, no "install tfjs-node" banner.
+  tf.enableProdMode();
   const ok = await tf.setBackend(name === "node" ? "tensorflow" : name);
   if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${name}"`);
   await tf.ready();

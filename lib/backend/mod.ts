@@ -5,6 +5,6 @@
  * @module
  */
 export * as tf from "@tensorflow/tfjs";
-export { BACKENDS, type BackendInfo, type BackendName, initBackend } from "./backend.ts";
+export { type BackendInfo, type BackendName, BACKENDS, initBackend } from "./backend.ts";
 export { bmm, linear, matMul, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";

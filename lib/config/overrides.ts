@@ -92,7 +92,9 @@ export function applyOverrides(base: RunConfig, args: string[], presets: Presets
     const preset = options[String(value)];
     if (!preset) {
       throw new RangeError(
-        `Cannot apply override ${key}=${value}: unknown ${key} "${value}" (known: ${Object.keys(options).sort().join(", ")})`,
+        `Cannot apply override ${key}=${value}: unknown ${key} "${value}" (known: ${
+          Object.keys(options).sort().join(", ")
+        })`,
       );
     }
     cfg[key] = { ...(cfg[key] as Record<string, unknown>), ...structuredClone(preset), name: String(value) };

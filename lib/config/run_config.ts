@@ -10,8 +10,65 @@ const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
 const positive = z.number().positive();
 
+/** A resolved run config: what `config.yaml` in a run folder holds. */
+export interface RunConfig {
+  /** One seed drives weight init, batch sampling, dropout and generation. */
+  seed: number;
+  /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
+  backend: "wasm" | "cpu" | "node";
+  /** Run name, shown next to the run id. */
+  name: string;
+  /** Where runs are written. */
+  out_dir: string;
+  data: {
+    /** A dataset registry name. */
+    name: string;
+    /** The last fraction of the text is held out for validation. */
+    val_fraction: number;
+  };
+  tokenizer: { name: "char" };
+  model: {
+    /** A model registry name (its preset fills the other keys). */
+    name: string;
+    n_layer: number;
+    n_head: number;
+    n_embd: number;
+    /** Context length in tokens. */
+    block_size: number;
+    dropout: number;
+  };
+  train: {
+    max_steps: number;
+    batch_size: number;
+    /** Peak learning rate, reached after warmup. */
+    lr: number;
+    /** Learning rate at the end of the cosine decay. */
+    min_lr: number;
+    warmup_steps: number;
+    weight_decay: number;
+    beta1: number;
+    beta2: number;
+    eps: number;
+    /** Global gradient-norm clip (0 turns it off). */
+    grad_clip: number;
+    /** Evaluate (and checkpoint) every this many steps, and at the end. */
+    eval_interval: number;
+    /** Batches per periodic evaluation (the last one covers the whole split). */
+    eval_batches: number;
+    /** Throughput and system samples every this many steps. */
+    log_interval: number;
+  };
+  sample: {
+    max_new_tokens: number;
+    temperature: number;
+    /** Keep only the k most likely tokens (0 keeps all). */
+    top_k: number;
+    prompt: string;
+  };
+}
+
 /** The schema every resolved run config satisfies. */
-export const RunConfigSchema = z.strictObject({
+export const RunConfigSchema: z.ZodType<RunConfig> = z.strictObject({
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: z.number().int(),
   /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
@@ -57,8 +114,6 @@ export const RunConfigSchema = z.strictObject({
   }),
 });
 
-/** A resolved run config. */
-export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 /**
  * The embedded default: what `deno task train` runs with no arguments.
@@ -99,10 +154,28 @@ export function validateRunConfig(value: unknown, source = "config"): RunConfig 
   const path = issue.path.join(".");
   let found: unknown = value;
   for (const k of issue.path) found = (found as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
-  const what = issue.code === "unrecognized_keys"
-    ? `has unknown key(s) ${(issue as { keys: string[] }).keys.join(", ")}`
-    : `${issue.message.replace(/^Invalid input: /, "").replace(/^expected/, "must be")}`;
+  const what = describeIssue(issue as unknown as Record<string, unknown>);
   throw new TypeError(
-    `Cannot load ${source}: ${path || "(root)"} ${what}${issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(found)})`}`,
+    `Cannot load ${source}: ${path || "(root)"} ${what}${
+      issue.code === "unrecognized_keys" ? "" : ` (got ${found === undefined ? "nothing" : JSON.stringify(found)})`
+    }`,
   );
+}
+
+function describeIssue(i: Record<string, unknown>): string {
+  const bound = (v: unknown) => (typeof v === "bigint" ? v.toString() : String(v));
+  switch (i.code) {
+    case "invalid_type":
+      return i.expected === "int" ? "must be an integer" : `must be a ${i.expected}`;
+    case "too_small":
+      return `must be ${i.inclusive ? "at least" : "greater than"} ${bound(i.minimum)}`;
+    case "too_big":
+      return `must be ${i.inclusive ? "at most" : "less than"} ${bound(i.maximum)}`;
+    case "invalid_value":
+      return `must be one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "unrecognized_keys":
+      return `has unknown key(s) ${(i.keys as string[]).join(", ")}`;
+    default:
+      return String(i.message);
+  }
 }

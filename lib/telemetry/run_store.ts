@@ -19,7 +19,7 @@ import {
 } from "./records.ts";
 
 /** A sortable run id: UTC time plus 4 random hex digits (`20261123-201500-ab12`). */
-export function newRunId(now = new Date()): string {
+export function newRunId(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, "0");
   const day = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
   const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
@@ -105,7 +105,15 @@ export class Run {
 
   /** Appends an event. */
   event(kind: EventRecord["kind"], step: number, message: string, data: Record<string, unknown> = {}): void {
-    this.#events.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ts: new Date().toISOString(), kind, step, message, data });
+    this.#events.write({
+      schema_version: SCHEMA_VERSION,
+      run_id: this.id,
+      ts: new Date().toISOString(),
+      kind,
+      step,
+      message,
+      data,
+    });
   }
 
   /** Appends a generated sample. */
@@ -120,7 +128,11 @@ export class Run {
 
   /** Writes `summary.json`. */
   async writeSummary(summary: Record<string, unknown>): Promise<void> {
-    await writeJsonAtomic(join(this.dir, "summary.json"), { schema_version: SCHEMA_VERSION, run_id: this.id, ...summary });
+    await writeJsonAtomic(join(this.dir, "summary.json"), {
+      schema_version: SCHEMA_VERSION,
+      run_id: this.id,
+      ...summary,
+    });
   }
 
   /** Sets the final status (with the error, for `failed`) and closes the writers. */

@@ -55,7 +55,9 @@ export class CharTokenizer {
   static fromJSON(json: unknown, source = "tokenizer.json"): CharTokenizer {
     const j = json as Partial<CharTokenizerJson>;
     if (j?.type !== "char" || !Array.isArray(j.vocab) || j.vocab.some((c) => typeof c !== "string")) {
-      throw new SyntaxError(`Cannot load tokenizer: ${source} is not a char tokenizer (expected type "char" and a vocab array)`);
+      throw new SyntaxError(
+        `Cannot load tokenizer: ${source} is not a char tokenizer (expected type "char" and a vocab array)`,
+      );
     }
     return new CharTokenizer(j.vocab, j.unk_id ?? null);
   }
@@ -74,7 +76,9 @@ export class CharTokenizer {
       if (id === null) {
         const cp = chars[i]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
         throw new RangeError(
-          `Cannot encode text: character ${JSON.stringify(chars[i])} (U+${cp}) at position ${i} is not in the vocabulary`,
+          `Cannot encode text: character ${
+            JSON.stringify(chars[i])
+          } (U+${cp}) at position ${i} is not in the vocabulary`,
         );
       }
       out[i] = id;
@@ -87,7 +91,9 @@ export class CharTokenizer {
     let s = "";
     for (let i = 0; i < ids.length; i++) {
       const c = this.vocab[ids[i]!];
-      if (c === undefined) throw new RangeError(`Cannot decode: id ${ids[i]} is outside the vocabulary (size ${this.vocabSize})`);
+      if (c === undefined) {
+        throw new RangeError(`Cannot decode: id ${ids[i]} is outside the vocabulary (size ${this.vocabSize})`);
+      }
       s += c;
     }
     return s;

@@ -59,7 +59,10 @@ export class AdamW {
     const out = new Map<string, NamedTensor>();
     for (const [name, m] of this.#m) {
       out.set(`${name}.exp_avg`, { shape: m.shape, data: m.dataSync() as Float32Array });
-      out.set(`${name}.exp_avg_sq`, { shape: this.#v.get(name)!.shape, data: this.#v.get(name)!.dataSync() as Float32Array });
+      out.set(`${name}.exp_avg_sq`, {
+        shape: this.#v.get(name)!.shape,
+        data: this.#v.get(name)!.dataSync() as Float32Array,
+      });
     }
     return out;
   }

@@ -27,7 +27,9 @@ function fill(data: ArrayLike<number>, starts: number[], T: number): Batch {
 
 function checkLength(data: ArrayLike<number>, T: number, what: string): void {
   if (data.length < T + 1) {
-    throw new RangeError(`Cannot make batches: the ${what} split has ${data.length} tokens, fewer than block_size + 1 = ${T + 1}`);
+    throw new RangeError(
+      `Cannot make batches: the ${what} split has ${data.length} tokens, fewer than block_size + 1 = ${T + 1}`,
+    );
   }
 }
 
@@ -47,4 +49,16 @@ export function evenBatches(data: ArrayLike<number>, B: number, T: number, n: nu
   const windows = B * n, last = data.length - T - 1;
   const starts = Array.from({ length: windows }, (_, i) => windows === 1 ? 0 : Math.floor((i * last) / (windows - 1)));
   return Array.from({ length: n }, (_, j) => fill(data, starts.slice(j * B, (j + 1) * B), T));
+}
+
+/**
+ * Every non-overlapping window of `data`, in order, in batches of up to `B`:
+ * an exact pass over a split (the final evaluation).
+ */
+export function allWindows(data: ArrayLike<number>, B: number, T: number): Batch[] {
+  checkLength(data, T, "evaluation");
+  const starts = Array.from({ length: Math.floor((data.length - 1) / T) }, (_, i) => i * T);
+  const out: Batch[] = [];
+  for (let i = 0; i < starts.length; i += B) out.push(fill(data, starts.slice(i, i + B), T));
+  return out;
 }

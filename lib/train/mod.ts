@@ -11,5 +11,5 @@ export {
   type TrainResult,
 } from "./train_lm.ts";
 export { AdamW, type AdamWOptions, clipByGlobalNorm } from "./adamw.ts";
-export { cosineWithWarmup, type CosineSchedule } from "./schedule.ts";
-export { type Batch, evenBatches, randomBatch } from "./batches.ts";
+export { type CosineSchedule, cosineWithWarmup } from "./schedule.ts";
+export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";

@@ -17,7 +17,7 @@ import { Rng } from "../random/mod.ts";
 import { Run, SystemSampler } from "../telemetry/mod.ts";
 import { CharTokenizer } from "../tokenizers/mod.ts";
 import { AdamW, clipByGlobalNorm } from "./adamw.ts";
-import { type Batch, evenBatches, randomBatch } from "./batches.ts";
+import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 import { cosineWithWarmup } from "./schedule.ts";
 
 /** Progress after one optimizer step. */
@@ -36,7 +36,7 @@ export interface StepProgress {
 export interface TrainCallbacks {
   onTrainStart?(info: { runId: string; dir: string; numParams: number; vocabSize: number }): void;
   onStepEnd?(p: StepProgress): void;
-  onEvalEnd?(e: { step: number; valLoss: number }): void;
+  onEvalEnd?(e: { step: number; valLoss: number; full: boolean }): void;
   onCheckpoint?(c: { step: number; path: string }): void;
   onTrainEnd?(r: TrainResult): void;
 }
@@ -116,7 +116,11 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     bigram_val_loss: ngramLoss(train, val, tokenizer.vocabSize, 2, 0.01),
   };
   const { name: _name, ...shape } = cfg.model;
-  const model = createModel(cfg.model.name, { ...shape, vocab_size: tokenizer.vocabSize }, Rng.stream(cfg.seed, "init"));
+  const model = createModel(
+    cfg.model.name,
+    { ...shape, vocab_size: tokenizer.vocabSize },
+    Rng.stream(cfg.seed, "init"),
+  );
   model.setDropoutSeed(Rng.stream(cfg.seed, "dropout").nextU32());
   const optimizer = new AdamW(model.params, {
     beta1: tc.beta1,
@@ -148,27 +152,44 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       val_tokens: val.length,
       baselines,
     });
-    callbacks.onTrainStart?.({ runId: run.id, dir: run.dir, numParams: model.numParams, vocabSize: tokenizer.vocabSize });
+    callbacks.onTrainStart?.({
+      runId: run.id,
+      dir: run.dir,
+      numParams: model.numParams,
+      vocabSize: tokenizer.vocabSize,
+    });
 
     let step = 0, tokensSeen = 0, lastLoss = NaN, lastVal = NaN, bestVal = Infinity;
     let bestCheckpoint: string | null = null, trainMs = 0;
     const recent: number[] = [];
     const epochOf = () => tokensSeen / train.length;
 
-    const evaluate = () => {
-      const valLoss = meanLoss(model, evalVal);
+    // Periodic evaluations use the same eval_batches windows each time; the
+    // last one passes over every window of the validation split.
+    const evaluate = (full: boolean) => {
+      const valBatches = full ? allWindows(val, 4 * B, T) : evalVal;
+      const valLoss = meanLoss(model, valBatches);
       const trainLoss = meanLoss(model, evalTrain);
       lastVal = valLoss;
       const row = { step, epoch: epochOf(), tokens_seen: tokensSeen };
       run.metric({ ...row, split: "val", metric: "loss", value: valLoss });
       run.metric({ ...row, split: "train_eval", metric: "loss", value: trainLoss });
-      run.event("eval", step, `val loss ${valLoss.toFixed(4)}`, { val_loss: valLoss, train_loss: trainLoss });
-      callbacks.onEvalEnd?.({ step, valLoss });
+      const windows = valBatches.reduce((n, b) => n + b.batch, 0);
+      run.event("eval", step, `val loss ${valLoss.toFixed(4)}`, {
+        val_loss: valLoss,
+        train_loss: trainLoss,
+        val_windows: windows,
+        val_tokens: windows * T,
+        full,
+      });
+      callbacks.onEvalEnd?.({ step, valLoss, full });
       return valLoss;
     };
     const checkpoint = async (valLoss: number) => {
       const info = await ckpt.save(step, {
-        weights: new Map([...model.params].map(([k, v]) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }])),
+        weights: new Map(
+          [...model.params].map(([k, v]) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }]),
+        ),
         optimizer: optimizer.stateTensors(),
         state: {
           epoch: epochOf(),
@@ -184,7 +205,12 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       if (valLoss < bestVal) {
         bestVal = valLoss;
         bestCheckpoint = info.name;
-        await writeJsonAtomic(join(ckpt.dir, "best.json"), { name: info.name, step, metric: "val_loss", value: valLoss });
+        await writeJsonAtomic(join(ckpt.dir, "best.json"), {
+          name: info.name,
+          step,
+          metric: "val_loss",
+          value: valLoss,
+        });
       }
       run.event("checkpoint", step, info.name, { path: info.path, val_loss: valLoss });
       callbacks.onCheckpoint?.({ step, path: info.path });
@@ -196,7 +222,12 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       if (signal?.aborted) break;
       const ts = performance.now();
       // 1. learning rate for this step
-      const lr = cosineWithWarmup(step, { lr: tc.lr, minLr: tc.min_lr, warmupSteps: tc.warmup_steps, totalSteps: tc.max_steps });
+      const lr = cosineWithWarmup(step, {
+        lr: tc.lr,
+        minLr: tc.min_lr,
+        warmupSteps: tc.warmup_steps,
+        totalSteps: tc.max_steps,
+      });
       // 2. forward + backward on a fresh random batch
       const b = randomBatch(train, B, T, batchRng);
       const { value, grads } = tf.variableGrads(() => model.loss(b.x, b.y, B, T, true), [...model.params.values()]);
@@ -233,13 +264,13 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         etaMs: (trainMs / step) * (tc.max_steps - step) * 1.05,
       });
       // 6. evaluate and checkpoint when due
-      if (step % tc.eval_interval === 0 || step === tc.max_steps) await checkpoint(evaluate());
+      if (step % tc.eval_interval === 0 || step === tc.max_steps) await checkpoint(evaluate(step === tc.max_steps));
     }
 
     const interrupted = step < tc.max_steps;
     if (interrupted) {
       log(`Interrupted at step ${step}: writing a final checkpoint`);
-      if (step > 0) await checkpoint(evaluate());
+      if (step > 0) await checkpoint(evaluate(false));
     }
     // A sample from the final model.
     const sampleRng = Rng.stream(cfg.seed, "sample");

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
+import { modelPresets } from "../models/mod.ts";
+import { CheckpointManager } from "../checkpoint/mod.ts";
+import { checkRecord, type MetricRecord, readNdjson, type RecordKind } from "../telemetry/mod.ts";
+import { trainLanguageModel } from "./train_lm.ts";
+
+async function tinyConfig(extra: string[] = []): Promise<RunConfig> {
+  const out = await Deno.makeTempDir({ prefix: "codex-train-test-" });
+  return applyOverrides(DEFAULT_CONFIG, [
+    "model=gpt-nano",
+    "data.name=first-names",
+    "model.block_size=32",
+    "train.batch_size=8",
+    "train.max_steps=60",
+    "train.warmup_steps=10",
+    "train.lr=3e-3",
+    "train.eval_interval=30",
+    "train.eval_batches=4",
+    "sample.max_new_tokens=40",
+    `out_dir=${out}`,
+    ...extra,
+  ], { model: modelPresets() });
+}
+
+async function losses(dir: string): Promise<number[]> {
+  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
+  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
+}
+
+Deno.test("trainLanguageModel: loss falls, and the run folder follows the contract", async () => {
+  const cfg = await tinyConfig();
+  const r = await trainLanguageModel(cfg);
+  assert.equal(r.status, "finished");
+  assert.equal(r.steps, 60);
+  const train = await losses(r.dir);
+  assert.equal(train.length, 60);
+  const first = train.slice(0, 5).reduce((a, b) => a + b) / 5, last = train.slice(-10).reduce((a, b) => a + b) / 10;
+  assert.ok(first > Math.log(r.vocab_size) - 0.3, `starts near uniform (${first} vs ln V = ${Math.log(r.vocab_size)})`);
+  assert.ok(last < first - 0.8, `training loss falls (${first} -> ${last})`);
+  assert.ok(
+    r.final_val_loss < r.baselines.unigram_val_loss,
+    `val ${r.final_val_loss} beats unigram ${r.baselines.unigram_val_loss}`,
+  );
+
+  // run.json, config.yaml, summary.json
+  const info = JSON.parse(await Deno.readTextFile(join(r.dir, "run.json")));
+  assert.equal(info.status, "finished");
+  assert.equal(info.run_id, r.run_id);
+  assert.match(info.run_id, /^\d{8}-\d{6}-[0-9a-f]{4}$/);
+  assert.equal(info.schema_version, 1);
+  assert.ok(info.ended_at && info.config_hash && info.versions.tfjs);
+  assert.deepEqual(parseYaml(await Deno.readTextFile(join(r.dir, "config.yaml"))), JSON.parse(JSON.stringify(cfg)));
+  const summary = JSON.parse(await Deno.readTextFile(join(r.dir, "summary.json")));
+  assert.equal(summary.final_val_loss, r.final_val_loss);
+  assert.ok(summary.tokens_per_sec > 0 && summary.wall_time_s > 0);
+
+  // Every NDJSON record validates against its declared layout.
+  for (const kind of ["metrics", "events", "samples", "system"] as RecordKind[]) {
+    const records = await readNdjson(join(r.dir, `${kind}.ndjson`));
+    assert.ok(records.length > 0, `${kind}.ndjson has records`);
+    for (const rec of records) assert.deepEqual(checkRecord(kind, rec), [], JSON.stringify(rec));
+  }
+  const metrics = await readNdjson<MetricRecord>(join(r.dir, "metrics.ndjson"));
+  const val = metrics.filter((m) => m.split === "val" && m.metric === "loss");
+  assert.deepEqual(val.map((m) => m.step), [30, 60]);
+  assert.equal(val[1]!.value, r.final_val_loss);
+  const events = await readNdjson<{ kind: string }>(join(r.dir, "events.ndjson"));
+  assert.deepEqual(events.map((e) => e.kind), ["start", "eval", "checkpoint", "eval", "checkpoint", "end"]);
+  const samples = await readNdjson<{ text: string }>(join(r.dir, "samples.ndjson"));
+  assert.equal(Array.from(samples[0]!.text).length, 40);
+
+  // Checkpoints at each evaluation, verified, with latest/best pointers.
+  const mgr = new CheckpointManager(join(r.dir, "checkpoints"));
+  assert.deepEqual((await mgr.list()).map((c) => c.step), [30, 60]);
+  for (const c of await mgr.list()) assert.ok((await mgr.verify(c.name)).ok);
+  assert.equal(JSON.parse(await Deno.readTextFile(join(r.dir, "checkpoints", "latest.json"))).step, 60);
+  const latest = await mgr.loadLatest();
+  assert.equal(latest!.state.tokens_seen, 60 * 8 * 32);
+  assert.equal(latest!.weights.size, 2 + 12 * 3 + 2);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
+
+Deno.test("trainLanguageModel: the same seed writes the same losses; another seed does not", async () => {
+  const a = await tinyConfig(["train.max_steps=12", "train.eval_interval=12", "sample.max_new_tokens=20"]);
+  const r1 = await trainLanguageModel(a);
+  const r2 = await trainLanguageModel(a);
+  const r3 = await trainLanguageModel({ ...a, seed: a.seed + 1 });
+  const [l1, l2, l3] = [await losses(r1.dir), await losses(r2.dir), await losses(r3.dir)];
+  assert.equal(l1.length, 12);
+  assert.deepEqual(l1, l2);
+  assert.equal(r1.final_val_loss, r2.final_val_loss);
+  assert.equal(r1.sample, r2.sample);
+  assert.notDeepEqual(l1, l3);
+  await Deno.remove(a.out_dir, { recursive: true });
+});
+
+Deno.test("trainLanguageModel: bad input fails before any run folder exists", async () => {
+  const cfg = await tinyConfig();
+  await assert.rejects(
+    () => trainLanguageModel({ ...cfg, model: { ...cfg.model, name: "gpt-huge" } }),
+    /unknown model "gpt-huge"/,
+  );
+  await assert.rejects(
+    () => trainLanguageModel({ ...cfg, data: { ...cfg.data, name: "wiki" } }),
+    /unknown dataset "wiki" \(known: first-names, moby-dick\)/,
+  );
+  await assert.rejects(() => trainLanguageModel({ ...cfg, sample: { ...cfg.sample, prompt: "Ω" } }), /character "Ω"/);
+  assert.deepEqual([...Deno.readDirSync(cfg.out_dir)], []);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
+
+Deno.test("trainLanguageModel: an abort writes a final checkpoint and marks the run interrupted", async () => {
+  const cfg = await tinyConfig(["train.max_steps=1000", "train.eval_interval=500"]);
+  const abort = new AbortController();
+  const r = await trainLanguageModel(cfg, {
+    signal: abort.signal,
+    callbacks: { onStepEnd: (p) => p.step === 7 && abort.abort() },
+  });
+  assert.equal(r.status, "interrupted");
+  assert.equal(r.steps, 7);
+  const info = JSON.parse(await Deno.readTextFile(join(r.dir, "run.json")));
+  assert.equal(info.status, "interrupted");
+  const mgr = new CheckpointManager(join(r.dir, "checkpoints"));
+  assert.deepEqual((await mgr.list()).map((c) => c.step), [7]);
+  assert.ok((await mgr.verify("step-000007")).ok);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
