@@ -49,7 +49,6 @@ run "interrupted".
 Examples:
   deno task train
   deno task train model=gpt-nano train.max_steps=200 seed=7
-  deno task sql "SELECT step, value FROM metrics WHERE split = 'val'"
 `;
 
 async function main(): Promise<number> {
@@ -124,8 +123,8 @@ Sample (seed ${config.seed}, temperature ${config.sample.temperature}):
 ${r.sample.split("\n").map((l) => "  | " + l).join("\n")}
 
 Look further:
-  deno task sql "SELECT step, value FROM metrics WHERE run_id = '${r.run_id}' AND split = 'val'"
-  cat ${r.dir}/summary.json`);
+  cat ${r.dir}/summary.json
+  grep '"split":"val"' ${r.dir}/metrics.ndjson`);
     return r.status === "finished" ? 0 : 130;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);

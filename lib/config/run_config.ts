@@ -114,7 +114,6 @@ export const RunConfigSchema: z.ZodType<RunConfig> = z.strictObject({
   }),
 });
 
-
 /**
  * The embedded default: what `deno task train` runs with no arguments.
  * Values follow nanoGPT's shakespeare-char CPU preset, with the schedule
