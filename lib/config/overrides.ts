@@ -33,7 +33,10 @@ export function parseOverride(arg: string): Override {
   let value: unknown;
   try {
     value = raw === "" ? "" : parseYaml(raw);
-  } catch {
+  } catch (err) {
+    // Text that is not a YAML scalar (`a: b` unquoted, ...) is taken as a string;
+    // anything else (a permission error, say) is a real failure.
+    if ((err as Error).name !== "YAMLParseError") throw err;
     value = raw;
   }
   if (value !== null && typeof value === "object") {

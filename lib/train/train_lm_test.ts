@@ -128,3 +128,26 @@ Deno.test("trainLanguageModel: an abort writes a final checkpoint and marks the 
   assert.ok((await mgr.verify("step-000007")).ok);
   await Deno.remove(cfg.out_dir, { recursive: true });
 });
+
+Deno.test("trainLanguageModel: an error mid-run marks the run failed with the message", async () => {
+  const cfg = await tinyConfig(["train.max_steps=50"]);
+  await assert.rejects(
+    () =>
+      trainLanguageModel(cfg, {
+        callbacks: {
+          onStepEnd: (p) => {
+            if (p.step === 3) throw new Error("disk full");
+          },
+        },
+      }),
+    /disk full/,
+  );
+  const [run] = [...Deno.readDirSync(cfg.out_dir)].map((e) => e.name);
+  const info = JSON.parse(await Deno.readTextFile(join(cfg.out_dir, run!, "run.json")));
+  assert.equal(info.status, "failed");
+  assert.equal(info.error, "disk full");
+  assert.ok(info.ended_at);
+  const events = await readNdjson<{ kind: string; message: string }>(join(cfg.out_dir, run!, "events.ndjson"));
+  assert.deepEqual(events.at(-1), { ...events.at(-1), kind: "error", message: "disk full" });
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
