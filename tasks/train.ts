@@ -6,6 +6,7 @@
 import {
   applyOverrides,
   DEFAULT_CONFIG,
+  findRunDir,
   formatDuration,
   formatRate,
   listDatasets,
@@ -13,6 +14,8 @@ import {
   modelPresets,
   parseTaskArgs,
   ProgressLine,
+  readRunConfig,
+  type RunConfig,
   trainLanguageModel,
 } from "../mod.ts";
 
@@ -32,19 +35,28 @@ Overrides (Hydra style):
   seed=N                one seed for init, batches, dropout and sampling (${DEFAULT_CONFIG.seed})
   backend=NAME          wasm (default), cpu, node (needs @tensorflow/tfjs-node)
   out_dir=PATH          where runs go (${DEFAULT_CONFIG.out_dir})
+  resume=RUN_ID         continue that run in place from its newest good checkpoint
+                        (other overrides apply on top of its config; model, tokenizer
+                        and data keys cannot change)
+  init_from=RUN_ID      start a new run from that run's best checkpoint (fine-tuning)
   model.KEY=V           n_layer, n_head, n_embd, block_size, dropout
-  train.KEY=V           max_steps, batch_size, lr, min_lr, warmup_steps, weight_decay,
-                        beta1, beta2, eps, grad_clip, eval_interval, eval_batches, log_interval
+  train.KEY=V           max_steps, batch_size, grad_accum_steps, optimizer (adamw|sgd),
+                        momentum, schedule (cosine|linear|constant), lr, min_lr,
+                        warmup_steps, weight_decay, beta1, beta2, eps, grad_clip,
+                        eval_interval, eval_batches, log_interval,
+                        early_stopping_patience, keep_last, keep_best
   data.val_fraction=F   held-out tail of the text (${DEFAULT_CONFIG.data.val_fraction})
   sample.KEY=V          max_new_tokens, temperature, top_k, prompt
 
 Flags:
+  --resume RUN_ID       same as resume=RUN_ID
   --print-config        print the resolved config and exit
   --list-models         list the model presets and exit
   -h, --help            show this help
 
 Ctrl-C stops after the current step, writes a final checkpoint and marks the
-run "interrupted".
+run "interrupted"; "deno task train resume=RUN_ID" continues it, and the losses
+match those of a run that was never stopped.
 
 Examples:
   deno task train
@@ -55,6 +67,7 @@ async function main(): Promise<number> {
   const args = parseTaskArgs(Deno.args, {
     help: { type: "boolean", short: "h" },
     "print-config": { type: "boolean" },
+    resume: { type: "string" },
     "list-models": { type: "boolean" },
   });
   if (args.flags.help) {
@@ -68,7 +81,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const datasets = Object.fromEntries(listDatasets().map((d) => [d.name, {}]));
-  const config = applyOverrides(DEFAULT_CONFIG, args.overrides, { model: modelPresets(), data: datasets });
+  const presets = { model: modelPresets(), data: datasets };
+  // resume=ID continues a run: its saved config is the base the overrides apply to.
+  const resumeArg = args.overrides.find((o) => o.startsWith("resume="));
+  const resume = (args.flags.resume as string | undefined) ?? resumeArg?.slice("resume=".length);
+  const overrides = args.overrides.filter((o) => o !== resumeArg);
+  let base: RunConfig = DEFAULT_CONFIG;
+  if (resume !== undefined) {
+    if (!resume) throw new SyntaxError("Cannot resume: resume= needs a run id (see artifacts/runs/)");
+    const outDir = applyOverrides(DEFAULT_CONFIG, overrides.filter((o) => o.startsWith("out_dir="))).out_dir;
+    base = await readRunConfig(await findRunDir(outDir, resume));
+  }
+  const config = applyOverrides(base, overrides, presets);
   if (args.flags["print-config"]) {
     console.log(JSON.stringify(config, null, 2));
     return 0;
@@ -83,6 +107,7 @@ async function main(): Promise<number> {
   const progress = new ProgressLine(config.train.log_interval);
   try {
     const r = await trainLanguageModel(config, {
+      ...(resume ? { resume } : {}),
       signal: abort.signal,
       log: (m) => progress.log(m),
       callbacks: {
@@ -107,10 +132,15 @@ async function main(): Promise<number> {
     });
     progress.done();
     const b = r.baselines;
+    const stopNote = r.stop_reason === "early_stopping"
+      ? " (early stopping)"
+      : r.resumed_from_step
+      ? ` (resumed at step ${r.resumed_from_step})`
+      : "";
     console.log(`
-Run ${r.run_id} ${r.status} after ${r.steps} steps (${formatDuration(r.wall_time_s)} wall, ${
+Run ${r.run_id} ${r.status} after ${r.steps} steps${stopNote} (${formatDuration(r.wall_time_s)} wall, ${
       formatDuration(r.train_time_s)
-    } training)
+    } training, loop overhead ${r.loop_overhead_pct.toFixed(1)}%)
   train loss  ${r.final_train_loss.toFixed(4)} (mean of the last ${config.train.log_interval} steps)
   val loss    ${r.final_val_loss.toFixed(4)} nats/char (best ${r.best_val_loss.toFixed(4)}; unigram ${
       b.unigram_val_loss.toFixed(2)

@@ -75,7 +75,7 @@ Deno.test("train task: overrides run a short job whose val loss lands in metrics
   const text = new TextDecoder().decode(stdout);
   assert.equal(code, 0, text);
   assert.match(text, /val loss +\d\.\d{4} nats\/char/);
-  assert.match(text, /Look further:\n  cat .*summary.json/);
+  assert.match(text, /Look further:\n {2}cat .*summary.json/);
   const runs = [...Deno.readDirSync(join(root, dir))].map((e) => e.name).sort();
   assert.equal(runs.length, 1);
   const metrics = (await Deno.readTextFile(join(root, dir, runs[0]!, "metrics.ndjson"))).trim().split("\n").map((l) =>
@@ -114,5 +114,71 @@ Deno.test("train task: Ctrl-C writes a final checkpoint and marks the run interr
   const summary = JSON.parse(await Deno.readTextFile(join(root, dir, run!, "summary.json")));
   assert.equal(summary.status, "interrupted");
   assert.equal(`step-${String(summary.steps).padStart(6, "0")}`, ckpts[0]);
+  await Deno.remove(join(root, dir), { recursive: true });
+});
+
+async function trainLosses(dir: string): Promise<Map<number, number>> {
+  const text = await Deno.readTextFile(join(root, dir, "metrics.ndjson"));
+  const out = new Map<number, number>();
+  for (const l of text.split("\n")) {
+    if (!l) continue;
+    const r = JSON.parse(l);
+    if (r.split === "train" && r.metric === "loss") {
+      assert.ok(!out.has(r.step), `step ${r.step} appears once`);
+      out.set(r.step, r.value);
+    }
+  }
+  return out;
+}
+
+Deno.test("train task: kill -9 mid-run leaves only valid checkpoints, and resume= finishes with a straight run's losses", async () => {
+  const dir = await outDir();
+  const args = [...tiny, "train.max_steps=120", "train.eval_interval=7", "train.keep_last=3", `out_dir=${dir}`];
+  // The reference: the same run, never stopped.
+  const straight = await command([...args, "name=straight"]).output();
+  assert.equal(straight.code, 0);
+  const [straightRun] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const child = command([...args, "name=killed", "train.log_interval=1"]).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while ((seen.match(/eval @ step/g) ?? []).length < 3) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  // Kill at an arbitrary moment, possibly in the middle of writing a checkpoint.
+  await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 150)));
+  child.kill("SIGKILL");
+  reader.releaseLock();
+  await child.stderr.cancel().catch(() => {});
+  await child.stdout.cancel().catch(() => {});
+  assert.notEqual((await child.status).code, 0);
+  const killedRun = [...Deno.readDirSync(join(root, dir))].map((e) => e.name).find((n) => n !== straightRun)!;
+  const ckptDir = join(root, dir, killedRun, "checkpoints");
+  const complete = [...Deno.readDirSync(ckptDir)].map((e) => e.name).filter((n) => n.startsWith("step-"));
+  assert.ok(complete.length > 0);
+  for (const name of complete) {
+    const sums = JSON.parse(await Deno.readTextFile(join(ckptDir, name, "checksums.json")));
+    for (const [file, want] of Object.entries(sums.files) as [string, { size: number }][]) {
+      assert.equal((await Deno.stat(join(ckptDir, name, file))).size, want.size, `${name}/${file} is complete`);
+    }
+  }
+  const resumed = await command([`resume=${killedRun}`, `out_dir=${dir}`]).output();
+  const text = new TextDecoder().decode(resumed.stdout);
+  assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+  assert.match(text, new RegExp(`Run ${killedRun} finished after 120 steps`));
+  const a = await trainLosses(join(dir, straightRun!)), b = await trainLosses(join(dir, killedRun));
+  assert.equal(b.size, 120);
+  for (let s = 1; s <= 120; s++) assert.equal(b.get(s), a.get(s), `train loss at step ${s}`);
+  const info = JSON.parse(await Deno.readTextFile(join(root, dir, killedRun, "run.json")));
+  assert.equal(info.status, "finished");
+  await Deno.remove(join(root, dir), { recursive: true });
+});
+
+Deno.test("train task: resume= of a run that does not exist lists the runs that do", async () => {
+  const dir = await outDir();
+  const { code, stderr } = await command(["resume=nope", `out_dir=${dir}`]).output();
+  assert.equal(code, 1);
+  assert.match(new TextDecoder().decode(stderr).trim(), /^error: Cannot find run "nope" in .* \(there are no runs\)$/);
   await Deno.remove(join(root, dir), { recursive: true });
 });

@@ -41,17 +41,35 @@ export interface VerifyResult {
 
 const FILES = ["weights.safetensors", "optimizer.safetensors", "state.json", "config.yaml"];
 
+/** Retention and ranking options of a {@linkcode CheckpointManager}. */
+export interface CheckpointManagerOptions {
+  /** Keep the newest this many checkpoints (0, the default, keeps all). */
+  keepLast?: number;
+  /** Also keep the best this many by `metric` (default 1). */
+  keepBest?: number;
+  /** The `state.json` key that ranks checkpoints (default `val_loss`). */
+  metric?: string;
+  /** Whether lower or higher `metric` is better (default `min`). */
+  mode?: "min" | "max";
+}
+
 /** Saves, lists, verifies and loads the checkpoints of one run. */
 export class CheckpointManager {
   readonly dir: string;
   readonly keepLast: number;
+  readonly keepBest: number;
+  readonly metric: string;
+  readonly mode: "min" | "max";
 
-  /** `keepLast` older checkpoints beyond this many are deleted (0 keeps all). */
-  constructor(dir: string, options: { keepLast?: number } = {}) {
+  constructor(dir: string, options: CheckpointManagerOptions = {}) {
     this.dir = dir;
     this.keepLast = options.keepLast ?? 0;
+    this.keepBest = options.keepBest ?? 1;
+    this.metric = options.metric ?? "val_loss";
+    this.mode = options.mode ?? "min";
   }
 
+  /** The folder name of a step's checkpoint: `step-000500`. */
   static stepName(step: number): string {
     return `step-${String(step).padStart(6, "0")}`;
   }
@@ -61,6 +79,11 @@ export class CheckpointManager {
     await Deno.mkdir(this.dir, { recursive: true });
     const name = CheckpointManager.stepName(step);
     const path = join(this.dir, name);
+    // A temporary folder left by a process killed mid-save is never a
+    // checkpoint (list() ignores it); clear it away now.
+    for await (const e of Deno.readDir(this.dir)) {
+      if (e.name.startsWith(".tmp-")) await Deno.remove(join(this.dir, e.name), { recursive: true });
+    }
     const tmp = join(this.dir, `.tmp-${name}-${crypto.randomUUID().slice(0, 8)}`);
     await Deno.mkdir(tmp);
     try {
@@ -83,8 +106,23 @@ export class CheckpointManager {
       throw err;
     }
     await writeJsonAtomic(join(this.dir, "latest.json"), { name, step, path: name });
-    await this.#prune();
+    await this.#prune(name);
     return { name, path, step };
+  }
+
+  /** The checkpoints ranked best first by the metric (those without it are left out). */
+  async ranked(): Promise<(CheckpointInfo & { value: number })[]> {
+    const out: (CheckpointInfo & { value: number })[] = [];
+    for (const c of await this.list()) {
+      try {
+        const v = JSON.parse(await Deno.readTextFile(join(c.path, "state.json")))[this.metric];
+        if (typeof v === "number" && Number.isFinite(v)) out.push({ ...c, value: v });
+      } catch {
+        // unreadable state: not rankable (verify() reports it)
+      }
+    }
+    const sign = this.mode === "min" ? 1 : -1;
+    return out.sort((a, b) => sign * (a.value - b.value) || b.step - a.step);
   }
 
   /** Completed checkpoints, oldest first. */
@@ -163,11 +201,30 @@ export class CheckpointManager {
     return null;
   }
 
-  async #prune(): Promise<void> {
-    if (this.keepLast <= 0) return;
-    const all = await this.list();
-    for (const c of all.slice(0, Math.max(0, all.length - this.keepLast))) {
-      await Deno.remove(c.path, { recursive: true });
+  /** Loads the best checkpoint by the metric (verified), or null if none has it. */
+  async loadBest(): Promise<(CheckpointData & CheckpointInfo) | null> {
+    const best = (await this.ranked())[0];
+    return best ? await this.load(best.name) : null;
+  }
+
+  // Deletes what retention does not keep, then points best.json at the best one left.
+  async #prune(newest: string): Promise<void> {
+    const ranked = await this.ranked();
+    if (this.keepLast > 0) {
+      const all = await this.list();
+      const keep = new Set([newest, ...all.slice(-this.keepLast).map((c) => c.name)]);
+      for (const c of ranked.slice(0, this.keepBest)) keep.add(c.name);
+      for (const c of all) if (!keep.has(c.name)) await Deno.remove(c.path, { recursive: true });
+    }
+    const best = (await this.ranked())[0];
+    if (best) {
+      await writeJsonAtomic(join(this.dir, "best.json"), {
+        name: best.name,
+        step: best.step,
+        metric: this.metric,
+        mode: this.mode,
+        value: best.value,
+      });
     }
   }
 }

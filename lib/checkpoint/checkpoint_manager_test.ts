@@ -67,3 +67,32 @@ Deno.test("CheckpointManager: keepLast prunes the oldest, and an empty folder lo
   assert.deepEqual((await mgr.list()).map((c) => c.step), [2, 3]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("CheckpointManager: keepLast + keepBest keep the newest and the best by metric; best.json follows", async () => {
+  const dir = await Deno.makeTempDir();
+  const mgr = new CheckpointManager(dir, { keepLast: 1, keepBest: 1, metric: "val_loss", mode: "min" });
+  const losses = [3.0, 1.5, 2.0, 2.5];
+  for (const [i, v] of losses.entries()) {
+    await mgr.save((i + 1) * 10, { ...data((i + 1) * 10), state: { val_loss: v } });
+  }
+  assert.deepEqual((await mgr.list()).map((c) => c.step), [20, 40], "best (20) and newest (40)");
+  const best = JSON.parse(await Deno.readTextFile(join(dir, "best.json")));
+  assert.deepEqual(best, { name: "step-000020", step: 20, metric: "val_loss", mode: "min", value: 1.5 });
+  assert.equal((await mgr.loadBest())?.step, 20);
+  const maxMgr = new CheckpointManager(dir, { metric: "val_loss", mode: "max" });
+  assert.equal((await maxMgr.ranked())[0]?.step, 40);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("CheckpointManager: a folder left by a crash mid-save is ignored, then cleared", async () => {
+  const dir = await Deno.makeTempDir();
+  const mgr = new CheckpointManager(dir);
+  await mgr.save(1, data(1));
+  await Deno.mkdir(join(dir, ".tmp-step-000002-deadbeef"));
+  await Deno.writeTextFile(join(dir, ".tmp-step-000002-deadbeef", "weights.safetensors"), "partial");
+  assert.deepEqual((await mgr.list()).map((c) => c.step), [1]);
+  assert.equal((await mgr.loadLatest())?.step, 1);
+  await mgr.save(3, data(3));
+  assert.ok([...Deno.readDirSync(dir)].every((e) => !e.name.startsWith(".tmp")));
+  await Deno.remove(dir, { recursive: true });
+});

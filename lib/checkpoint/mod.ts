@@ -7,5 +7,6 @@ export {
   type CheckpointData,
   type CheckpointInfo,
   CheckpointManager,
+  type CheckpointManagerOptions,
   type VerifyResult,
 } from "./checkpoint_manager.ts";

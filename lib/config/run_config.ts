@@ -20,6 +20,8 @@ export interface RunConfig {
   name: string;
   /** Where runs are written. */
   out_dir: string;
+  /** Start from these weights: a run id (its best checkpoint) or a checkpoint folder; "" trains from scratch. */
+  init_from: string;
   data: {
     /** A dataset registry name. */
     name: string;
@@ -39,7 +41,15 @@ export interface RunConfig {
   };
   train: {
     max_steps: number;
+    /** Windows per micro-batch. */
     batch_size: number;
+    /** Micro-batches whose gradients are averaged into one step. */
+    grad_accum_steps: number;
+    optimizer: "adamw" | "sgd";
+    /** SGD momentum (ignored by AdamW). */
+    momentum: number;
+    /** Learning-rate decay after warmup. */
+    schedule: "cosine" | "linear" | "constant";
     /** Peak learning rate, reached after warmup. */
     lr: number;
     /** Learning rate at the end of the cosine decay. */
@@ -55,8 +65,14 @@ export interface RunConfig {
     eval_interval: number;
     /** Batches per periodic evaluation (the last one covers the whole split). */
     eval_batches: number;
-    /** Throughput and system samples every this many steps. */
+    /** Throughput every this many steps (system samples are taken every few seconds). */
     log_interval: number;
+    /** Stop after this many evaluations without a better val loss (0 turns it off). */
+    early_stopping_patience: number;
+    /** Keep the newest this many checkpoints (0 keeps all). */
+    keep_last: number;
+    /** Also keep the best this many checkpoints by val loss. */
+    keep_best: number;
   };
   sample: {
     max_new_tokens: number;
@@ -77,6 +93,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = z.strictObject({
   name: z.string(),
   /** Where runs are written. */
   out_dir: z.string().min(1),
+  init_from: z.string(),
   data: z.strictObject({
     name: z.string().min(1),
     /** The last fraction of the text is held out for validation. */
@@ -94,6 +111,10 @@ export const RunConfigSchema: z.ZodType<RunConfig> = z.strictObject({
   train: z.strictObject({
     max_steps: posInt,
     batch_size: posInt,
+    grad_accum_steps: posInt,
+    optimizer: z.enum(["adamw", "sgd"]),
+    momentum: z.number().min(0).lt(1),
+    schedule: z.enum(["cosine", "linear", "constant"]),
     lr: positive,
     min_lr: z.number().min(0),
     warmup_steps: nonNegInt,
@@ -105,6 +126,9 @@ export const RunConfigSchema: z.ZodType<RunConfig> = z.strictObject({
     eval_interval: posInt,
     eval_batches: posInt,
     log_interval: posInt,
+    early_stopping_patience: nonNegInt,
+    keep_last: nonNegInt,
+    keep_best: nonNegInt,
   }),
   sample: z.strictObject({
     max_new_tokens: nonNegInt,
@@ -124,12 +148,17 @@ export const DEFAULT_CONFIG: RunConfig = {
   backend: "wasm",
   name: "moby-char-gpt",
   out_dir: "artifacts/runs",
+  init_from: "",
   data: { name: "moby-dick", val_fraction: 0.1 },
   tokenizer: { name: "char" },
   model: { name: "gpt-micro", n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0 },
   train: {
     max_steps: 800,
     batch_size: 12,
+    grad_accum_steps: 1,
+    optimizer: "adamw",
+    momentum: 0.9,
+    schedule: "cosine",
     lr: 2e-3,
     min_lr: 2e-4,
     warmup_steps: 50,
@@ -141,6 +170,9 @@ export const DEFAULT_CONFIG: RunConfig = {
     eval_interval: 200,
     eval_batches: 20,
     log_interval: 10,
+    early_stopping_patience: 0,
+    keep_last: 2,
+    keep_best: 1,
   },
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };

@@ -15,5 +15,5 @@ export {
   type SystemRecord,
 } from "./records.ts";
 export { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
-export { type CreateRunOptions, newRunId, Run } from "./run_store.ts";
+export { type CreateRunOptions, findRunDir, listRunIds, newRunId, Run } from "./run_store.ts";
 export { SystemSampler } from "./system_sampler.ts";

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
-import { NdjsonWriter } from "./ndjson_writer.ts";
+import { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
 import {
   type EventRecord,
   type MetricRecord,
@@ -25,6 +25,46 @@ export function newRunId(now: Date = new Date()): string {
   const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
   const rand = [...crypto.getRandomValues(new Uint8Array(2))].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `${day}-${time}-${rand}`;
+}
+
+/** The run ids under `outDir`, oldest first (folders that hold a `run.json`). */
+export async function listRunIds(outDir: string): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const e of Deno.readDir(outDir)) {
+      if (!e.isDirectory) continue;
+      try {
+        await Deno.stat(join(outDir, e.name, "run.json"));
+        ids.push(e.name);
+      } catch {
+        // not a run folder
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return ids.sort();
+}
+
+/**
+ * The folder of run `id` under `outDir` (`id` may also be a path to a run
+ * folder). An unknown id is an error that lists the runs that exist.
+ */
+export async function findRunDir(outDir: string, id: string): Promise<string> {
+  for (const dir of [id, join(outDir, id)]) {
+    try {
+      await Deno.stat(join(dir, "run.json"));
+      return dir;
+    } catch {
+      // try the next form
+    }
+  }
+  const ids = await listRunIds(outDir);
+  const shown = ids.slice(-10).reverse();
+  const more = ids.length > shown.length ? `, and ${ids.length - shown.length} older` : "";
+  throw new RangeError(
+    `Cannot find run "${id}" in ${outDir} (${ids.length ? `runs: ${shown.join(", ")}${more}` : "there are no runs"})`,
+  );
 }
 
 /** What a new run records about itself. */
@@ -93,6 +133,39 @@ export class Run {
     return new Run(dir, info);
   }
 
+  /**
+   * Reopens an existing run to continue it in place (resume): status back to
+   * `running`, and records past `keepThroughStep` (written after the
+   * checkpoint being resumed from) removed from the step-indexed files, so
+   * each step appears once. Returns how many records were removed per file.
+   */
+  static async resume(
+    dir: string,
+    keepThroughStep: number,
+    config: { configYaml: string; configHash: string },
+  ): Promise<{ run: Run; dropped: Record<string, number> }> {
+    const infoPath = join(dir, "run.json");
+    const info = JSON.parse(await Deno.readTextFile(infoPath)) as RunInfo;
+    const dropped: Record<string, number> = {};
+    for (const f of ["metrics.ndjson", "system.ndjson", "samples.ndjson"]) {
+      const path = join(dir, f);
+      const records = await readNdjson<{ step: number }>(path);
+      const kept = records.filter((r) => r.step <= keepThroughStep);
+      dropped[f] = records.length - kept.length;
+      await writeFileAtomic(path, kept.map((r) => JSON.stringify(r) + "\n").join(""));
+    }
+    await writeFileAtomic(join(dir, "config.yaml"), config.configYaml);
+    const reopened: RunInfo = {
+      ...info,
+      status: "running",
+      ended_at: null,
+      error: null,
+      config_hash: config.configHash,
+    };
+    await writeJsonAtomic(infoPath, reopened);
+    return { run: new Run(dir, reopened), dropped };
+  }
+
   /** The current `run.json` contents. */
   get info(): Readonly<RunInfo> {
     return this.#info;
@@ -124,6 +197,11 @@ export class Run {
   /** Appends a system sample. */
   system(r: SystemRecord): void {
     this.#system.write(r);
+  }
+
+  /** Writes every buffered record to disk (done at each checkpoint and at the end). */
+  flush(): void {
+    for (const w of [this.#metrics, this.#events, this.#samples, this.#system]) w.flush();
   }
 
   /** Writes `summary.json`. */

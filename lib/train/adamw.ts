@@ -8,6 +8,7 @@
  */
 import { tf } from "../backend/mod.ts";
 import type { NamedTensor } from "../models/mod.ts";
+import type { Optimizer } from "./optimizer.ts";
 
 /** AdamW hyper-parameters (the learning rate is passed to each step). */
 export interface AdamWOptions {
@@ -18,7 +19,7 @@ export interface AdamWOptions {
 }
 
 /** The AdamW optimizer over a fixed set of named variables. */
-export class AdamW {
+export class AdamW implements Optimizer {
   readonly params: Map<string, tf.Variable>;
   readonly options: AdamWOptions;
   #m = new Map<string, tf.Variable>();

@@ -1,9 +1,12 @@
 /**
- * Training: the language-model loop, AdamW, schedules and batches.
+ * Training: the language-model loop, optimizers (AdamW, SGD), schedules and batches.
  *
  * @module
  */
 export {
+  ARCHITECTURE_KEYS,
+  readRunConfig,
+  resumeConfig,
   type StepProgress,
   type TrainCallbacks,
   trainLanguageModel,
@@ -11,5 +14,7 @@ export {
   type TrainResult,
 } from "./train_lm.ts";
 export { AdamW, type AdamWOptions, clipByGlobalNorm } from "./adamw.ts";
-export { type CosineSchedule, cosineWithWarmup } from "./schedule.ts";
+export { Sgd, type SgdOptions } from "./sgd.ts";
+export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.ts";
+export { learningRate, type LrSchedule } from "./schedule.ts";
 export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";

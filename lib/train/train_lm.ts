@@ -1,24 +1,27 @@
 /**
  * The language-model training job, as one flat loop in the order nanoGPT
- * uses: set the learning rate; evaluate and checkpoint when due; forward and
- * backward; clip; step; log. Everything a run writes goes through the run
- * store (telemetry) and the checkpoint manager.
+ * uses: set the learning rate; forward and backward (with accumulation);
+ * clip; step; log; evaluate and checkpoint when due. Everything a run writes
+ * goes through the run store (telemetry) and the checkpoint manager, and a
+ * checkpoint holds everything needed to continue the run exactly.
  *
  * @module
  */
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { initBackend, tf } from "../backend/mod.ts";
-import { CheckpointManager } from "../checkpoint/mod.ts";
+import { type CheckpointData, CheckpointManager } from "../checkpoint/mod.ts";
 import { configHash, configToYaml, type RunConfig, validateRunConfig } from "../config/mod.ts";
 import { loadText, splitTail } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/mod.ts";
-import { createModel, generate, getModelEntry, type Gpt, ngramLoss } from "../models/mod.ts";
-import { Rng } from "../random/mod.ts";
-import { Run, SystemSampler } from "../telemetry/mod.ts";
+import { createModel, generate, getModelEntry, Gpt, type GptConfig, ngramLoss } from "../models/mod.ts";
+import { Rng, type RngState } from "../random/mod.ts";
+import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { CharTokenizer } from "../tokenizers/mod.ts";
-import { AdamW, clipByGlobalNorm } from "./adamw.ts";
+import { clipByGlobalNorm } from "./adamw.ts";
 import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
-import { cosineWithWarmup } from "./schedule.ts";
+import { createOptimizer } from "./optimizer.ts";
+import { learningRate } from "./schedule.ts";
 
 /** Progress after one optimizer step. */
 export interface StepProgress {
@@ -34,7 +37,7 @@ export interface StepProgress {
 
 /** Hooks a notebook or script can pass to watch or steer a run. */
 export interface TrainCallbacks {
-  onTrainStart?(info: { runId: string; dir: string; numParams: number; vocabSize: number }): void;
+  onTrainStart?(info: { runId: string; dir: string; numParams: number; vocabSize: number; resumedFrom: number }): void;
   onStepEnd?(p: StepProgress): void;
   onEvalEnd?(e: { step: number; valLoss: number; full: boolean }): void;
   onCheckpoint?(c: { step: number; path: string }): void;
@@ -48,6 +51,12 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Informational messages (default: none). */
   log?: (message: string) => void;
+  /**
+   * Continue this run (an id under `config.out_dir`, or a run folder) in
+   * place from its newest good checkpoint. `config` must match the run's in
+   * the architecture keys; see {@linkcode resumeConfig}.
+   */
+  resume?: string;
 }
 
 /** What a finished (or interrupted) run reports; also `summary.json`. */
@@ -55,19 +64,76 @@ export interface TrainResult {
   run_id: string;
   dir: string;
   status: "finished" | "interrupted";
+  /** Why the loop ended: `max_steps`, `early_stopping` or `interrupted`. */
+  stop_reason: "max_steps" | "early_stopping" | "interrupted";
   steps: number;
+  resumed_from_step: number;
   tokens_seen: number;
   final_train_loss: number;
   final_val_loss: number;
   best_val_loss: number;
   best_checkpoint: string | null;
   tokens_per_sec: number;
+  /** Share of training time spent outside forward, backward and the optimizer step. */
+  loop_overhead_pct: number;
   train_time_s: number;
   wall_time_s: number;
   num_params: number;
   vocab_size: number;
   baselines: { unigram_val_loss: number; bigram_val_loss: number };
   sample: string;
+}
+
+/** Config keys that fix the model and its data: a resumed run may not change them. */
+export const ARCHITECTURE_KEYS: readonly string[] = [
+  "model.name",
+  "model.n_layer",
+  "model.n_head",
+  "model.n_embd",
+  "model.block_size",
+  "tokenizer.name",
+  "data.name",
+  "data.val_fraction",
+];
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+}
+
+function flatKeys(obj: Record<string, unknown>, prefix = ""): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v !== null && typeof v === "object" ? flatKeys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]
+  );
+}
+
+/** Reads the resolved config a run was started with (its `config.yaml`). */
+export async function readRunConfig(runDir: string): Promise<RunConfig> {
+  const path = join(runDir, "config.yaml");
+  return validateRunConfig(parseYaml(await Deno.readTextFile(path)), path);
+}
+
+/**
+ * The config to resume `runDir` with: the run's own config with `changes`
+ * applied on top. Refuses a change to an architecture key, naming the key
+ * and both values; returns the keys that did change.
+ */
+export async function resumeConfig(
+  runDir: string,
+  config: RunConfig,
+): Promise<{ config: RunConfig; changed: string[] }> {
+  const saved = await readRunConfig(runDir);
+  for (const key of ARCHITECTURE_KEYS) {
+    const a = getPath(saved, key), b = getPath(config, key);
+    if (a !== b) {
+      throw new RangeError(
+        `Cannot resume run ${runDir}: ${key} changed (${JSON.stringify(a)} in the run, ${JSON.stringify(b)} now)`,
+      );
+    }
+  }
+  const changed = flatKeys(config as unknown as Record<string, unknown>).filter((k) =>
+    getPath(saved, k) !== getPath(config, k)
+  );
+  return { config, changed };
 }
 
 function meanLoss(model: Gpt, batches: Batch[]): number {
@@ -80,32 +146,62 @@ function meanLoss(model: Gpt, batches: Batch[]): number {
   return sum / batches.length;
 }
 
+function weightsOf(data: CheckpointData): Map<string, Float32Array> {
+  return new Map([...data.weights].map(([k, t]) => [k, t.data]));
+}
+
+/** The state a checkpoint carries besides weights and optimizer moments. */
+interface LoopState {
+  epoch: number;
+  tokens_seen: number;
+  rng: { batches: RngState };
+  optimizer_steps: number;
+  val_loss: number;
+  best_val_loss: number;
+  evals_since_best: number;
+  config_hash: string;
+}
+
 /**
  * Trains a character-level language model as the config says and writes the
- * run folder (see DESIGN.md). Bad config, unknown model or dataset throw
- * before any run folder exists; a failure after that marks the run `failed`.
+ * run folder (see DESIGN.md), or continues one (`options.resume`). Bad
+ * config, unknown model or dataset throw before any run folder exists; a
+ * failure after that marks the run `failed`.
  *
  * @example
  * ```ts ignore
- * import { DEFAULT_CONFIG, applyOverrides } from "../config/mod.ts";
+ * import { applyOverrides, DEFAULT_CONFIG } from "../config/mod.ts";
+ * import { modelPresets } from "../models/mod.ts";
  * import { trainLanguageModel } from "./train_lm.ts";
- * const cfg = applyOverrides(DEFAULT_CONFIG, ["model=gpt-nano", "train.max_steps=20"], { model: { "gpt-nano": {} } });
+ * const cfg = applyOverrides(DEFAULT_CONFIG, ["model=gpt-nano", "train.max_steps=20"], { model: modelPresets() });
  * const r = await trainLanguageModel(cfg);
  * console.log(r.final_val_loss);
  * ```
  */
 export async function trainLanguageModel(config: RunConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const t0 = performance.now();
-  const cfg = validateRunConfig(config);
+  let cfg = validateRunConfig(config);
   const { signal, callbacks = {}, log = () => {} } = options;
   const tc = cfg.train;
   const B = tc.batch_size, T = cfg.model.block_size;
 
-  // Everything that can fail on bad input is checked before the run folder exists.
+  // Everything that can fail on bad input is checked before a run folder is written.
   getModelEntry(cfg.model.name);
+  let resumeDir: string | null = null, changed: string[] = [];
+  if (options.resume) {
+    resumeDir = await findRunDir(cfg.out_dir, options.resume);
+    ({ config: cfg, changed } = await resumeConfig(resumeDir, cfg));
+  }
+  const initDir = cfg.init_from ? await findRunDir(cfg.out_dir, cfg.init_from) : null;
   const backend = await initBackend(cfg.backend);
   const text = await loadText(cfg.data.name);
-  const tokenizer = CharTokenizer.train(text);
+  const tokenizerSource = resumeDir ?? initDir;
+  const tokenizer = tokenizerSource
+    ? CharTokenizer.fromJSON(
+      JSON.parse(await Deno.readTextFile(join(tokenizerSource, "tokenizer.json"))),
+      join(tokenizerSource, "tokenizer.json"),
+    )
+    : CharTokenizer.train(text);
   const ids = tokenizer.encode(text);
   const { train, val } = splitTail(ids, cfg.data.val_fraction);
   const prompt = tokenizer.encode(cfg.sample.prompt);
@@ -116,51 +212,92 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     bigram_val_loss: ngramLoss(train, val, tokenizer.vocabSize, 2, 0.01),
   };
   const { name: _name, ...shape } = cfg.model;
-  const model = createModel(
-    cfg.model.name,
-    { ...shape, vocab_size: tokenizer.vocabSize },
-    Rng.stream(cfg.seed, "init"),
-  );
-  model.setDropoutSeed(Rng.stream(cfg.seed, "dropout").nextU32());
-  const optimizer = new AdamW(model.params, {
-    beta1: tc.beta1,
-    beta2: tc.beta2,
-    eps: tc.eps,
-    weightDecay: tc.weight_decay,
-  });
-  const batchRng = Rng.stream(cfg.seed, "batches");
+  const gptConfig: GptConfig = { ...shape, vocab_size: tokenizer.vocabSize };
+
+  // Where the weights and loop state come from: a checkpoint of this run
+  // (resume), another run's best checkpoint (init_from), or a fresh init.
+  const warn = (m: string) => log(m);
+  let resumed: (CheckpointData & { name: string; step: number }) | null = null;
+  let model: Gpt;
+  if (resumeDir) {
+    resumed = await new CheckpointManager(join(resumeDir, "checkpoints")).loadLatest(warn);
+    if (!resumed) throw new Error(`Cannot resume run ${resumeDir}: it has no checkpoint that passes verification`);
+    model = new Gpt(gptConfig, weightsOf(resumed));
+  } else if (initDir) {
+    const mgr = new CheckpointManager(join(initDir, "checkpoints"));
+    const src = (await mgr.loadBest()) ?? (await mgr.loadLatest(warn));
+    if (!src) throw new Error(`Cannot initialise from ${initDir}: it has no checkpoint that passes verification`);
+    model = new Gpt(gptConfig, weightsOf(src));
+    log(`Initialised weights from ${src.path}`);
+  } else {
+    model = createModel(cfg.model.name, gptConfig, Rng.stream(cfg.seed, "init"));
+  }
+  const optimizer = createOptimizer(model.params, tc);
+  const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
+  let batchRng = Rng.stream(cfg.seed, "batches");
+  let step = 0, tokensSeen = 0, bestVal = Infinity, evalsSinceBest = 0;
+  if (resumed) {
+    const st = resumed.state as unknown as LoopState;
+    optimizer.loadState(resumed.optimizer, st.optimizer_steps);
+    batchRng = Rng.fromState(st.rng.batches);
+    step = resumed.step;
+    tokensSeen = st.tokens_seen;
+    bestVal = st.best_val_loss;
+    evalsSinceBest = st.evals_since_best ?? 0;
+  }
+  const resumedFrom = step;
 
   const hash = await configHash(cfg);
   const yaml = configToYaml(cfg);
-  const run = await Run.create({
-    outDir: cfg.out_dir,
-    name: cfg.name,
-    configHash: hash,
-    configYaml: yaml,
-    seed: cfg.seed,
-    backend: backend.name,
-    versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
+  let run: Run;
+  if (resumeDir) {
+    const r = await Run.resume(resumeDir, step, { configYaml: yaml, configHash: hash });
+    run = r.run;
+    run.event("resume", step, `resumed from ${resumed!.name}`, {
+      checkpoint: resumed!.name,
+      dropped_records: r.dropped,
+      changed_keys: changed,
+    });
+  } else {
+    run = await Run.create({
+      outDir: cfg.out_dir,
+      name: cfg.name,
+      configHash: hash,
+      configYaml: yaml,
+      seed: cfg.seed,
+      backend: backend.name,
+      versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
+      parent: initDir ? JSON.parse(await Deno.readTextFile(join(initDir, "run.json"))).run_id : null,
+    });
+  }
+  const ckpt = new CheckpointManager(join(run.dir, "checkpoints"), {
+    keepLast: tc.keep_last,
+    keepBest: tc.keep_best,
+    metric: "val_loss",
+    mode: "min",
   });
   try {
     await writeJsonAtomic(join(run.dir, "tokenizer.json"), tokenizer.toJSON());
-    const ckpt = new CheckpointManager(join(run.dir, "checkpoints"));
     const sampler = new SystemSampler(run.id);
-    run.event("start", 0, `training ${cfg.model.name} on ${cfg.data.name}`, {
-      num_params: model.numParams,
-      vocab_size: tokenizer.vocabSize,
-      train_tokens: train.length,
-      val_tokens: val.length,
-      baselines,
-    });
+    if (!resumeDir) {
+      run.event("start", 0, `training ${cfg.model.name} on ${cfg.data.name}`, {
+        num_params: model.numParams,
+        vocab_size: tokenizer.vocabSize,
+        train_tokens: train.length,
+        val_tokens: val.length,
+        baselines,
+      });
+    }
     callbacks.onTrainStart?.({
       runId: run.id,
       dir: run.dir,
       numParams: model.numParams,
       vocabSize: tokenizer.vocabSize,
+      resumedFrom,
     });
 
-    let step = 0, tokensSeen = 0, lastLoss = NaN, lastVal = NaN, bestVal = Infinity;
-    let bestCheckpoint: string | null = null, trainMs = 0;
+    let lastVal = NaN, trainMs = 0, modelMs = 0, lastSample = -Infinity, lastCheckpointStep = resumedFrom;
+    let bestCheckpoint: string | null = null, stopReason: TrainResult["stop_reason"] = "max_steps";
     const recent: number[] = [];
     const epochOf = () => tokensSeen / train.length;
 
@@ -182,76 +319,100 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         val_tokens: windows * T,
         full,
       });
+      if (valLoss < bestVal) [bestVal, evalsSinceBest] = [valLoss, 0];
+      else evalsSinceBest++;
       callbacks.onEvalEnd?.({ step, valLoss, full });
       return valLoss;
     };
     const checkpoint = async (valLoss: number) => {
+      const state: LoopState = {
+        epoch: epochOf(),
+        tokens_seen: tokensSeen,
+        rng: { batches: batchRng.state() },
+        optimizer_steps: optimizer.t,
+        val_loss: valLoss,
+        best_val_loss: bestVal,
+        evals_since_best: evalsSinceBest,
+        config_hash: hash,
+      };
       const info = await ckpt.save(step, {
         weights: new Map(
           [...model.params].map(([k, v]) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }]),
         ),
         optimizer: optimizer.stateTensors(),
-        state: {
-          epoch: epochOf(),
-          tokens_seen: tokensSeen,
-          rng: { batches: batchRng.state() },
-          optimizer_steps: optimizer.t,
-          val_loss: valLoss,
-          best_val_loss: Math.min(bestVal, valLoss),
-          config_hash: hash,
-        },
+        state: state as unknown as Record<string, unknown>,
         configYaml: yaml,
       });
-      if (valLoss < bestVal) {
-        bestVal = valLoss;
-        bestCheckpoint = info.name;
-        await writeJsonAtomic(join(ckpt.dir, "best.json"), {
-          name: info.name,
-          step,
-          metric: "val_loss",
-          value: valLoss,
-        });
-      }
+      lastCheckpointStep = step;
       run.event("checkpoint", step, info.name, { path: info.path, val_loss: valLoss });
+      run.flush(); // the records on disk now cover every step the checkpoint does
       callbacks.onCheckpoint?.({ step, path: info.path });
     };
 
     while (step < tc.max_steps) {
+      const ts = performance.now();
       // Let a pending Ctrl-C (or other abort) be seen between steps.
       await new Promise((r) => setTimeout(r, 0));
-      if (signal?.aborted) break;
-      const ts = performance.now();
+      if (signal?.aborted) {
+        stopReason = "interrupted";
+        break;
+      }
       // 1. learning rate for this step
-      const lr = cosineWithWarmup(step, {
+      const lr = learningRate(step, {
+        kind: tc.schedule,
         lr: tc.lr,
         minLr: tc.min_lr,
         warmupSteps: tc.warmup_steps,
         totalSteps: tc.max_steps,
       });
-      // 2. forward + backward on a fresh random batch
-      const b = randomBatch(train, B, T, batchRng);
-      const { value, grads } = tf.variableGrads(() => model.loss(b.x, b.y, B, T, true), [...model.params.values()]);
+      // 2. forward + backward over grad_accum_steps micro-batches, gradients averaged
+      const batches = Array.from({ length: tc.grad_accum_steps }, () => randomBatch(train, B, T, batchRng));
+      const tm = performance.now();
+      model.setDropoutSeed(dropoutBase + step * 4096);
+      let grads: Record<string, tf.Tensor> = {};
+      let loss = 0;
+      for (const b of batches) {
+        const r = tf.variableGrads(
+          () => tf.div(model.loss(b.x, b.y, B, T, true), tc.grad_accum_steps) as tf.Scalar,
+          [...model.params.values()],
+        );
+        loss += r.value.dataSync()[0]!;
+        r.value.dispose();
+        for (const [k, g] of Object.entries(r.grads)) {
+          const prev = grads[k];
+          grads[k] = prev ? tf.add(prev, g) : g;
+          if (prev) tf.dispose([prev, g]);
+        }
+      }
+      // A NaN or infinite loss stops before it can touch the weights.
+      if (!Number.isFinite(loss)) {
+        tf.dispose(Object.values(grads));
+        const last = (await ckpt.list()).at(-1)?.name ?? "none";
+        throw new Error(
+          `Training diverged: loss is ${loss} at step ${step + 1}; the last good checkpoint is ${last}`,
+        );
+      }
       // 3. clip, 4. step
       const clipped = clipByGlobalNorm(grads, tc.grad_clip);
-      optimizer.step(clipped.grads, lr);
-      const loss = value.dataSync()[0]!;
-      tf.dispose([value, ...Object.values(clipped.grads)]);
+      grads = clipped.grads;
+      optimizer.step(grads, lr);
+      tf.dispose(Object.values(grads));
+      modelMs += performance.now() - tm;
       step++;
-      tokensSeen += B * T;
-      trainMs += performance.now() - ts;
-      lastLoss = loss;
+      tokensSeen += B * T * tc.grad_accum_steps;
       recent.push(loss);
       if (recent.length > tc.log_interval) recent.shift();
-      if (!Number.isFinite(loss)) throw new Error(`Training diverged: loss is ${loss} at step ${step}`);
       // 5. log
       const row = { step, epoch: epochOf(), tokens_seen: tokensSeen, split: "train" };
       run.metric({ ...row, metric: "loss", value: loss });
       run.metric({ ...row, metric: "lr", value: lr });
       run.metric({ ...row, metric: "grad_norm", value: clipped.norm });
-      const tokensPerSec = tokensSeen / (trainMs / 1000);
-      if (step % tc.log_interval === 0) {
-        run.metric({ ...row, metric: "tokens_per_sec", value: tokensPerSec });
+      trainMs += performance.now() - ts;
+      const tokensPerSec = (tokensSeen - resumedFrom * B * T * tc.grad_accum_steps) / (trainMs / 1000);
+      if (step % tc.log_interval === 0) run.metric({ ...row, metric: "tokens_per_sec", value: tokensPerSec });
+      if (performance.now() - lastSample >= 2000) {
         run.system(sampler.sample(step));
+        lastSample = performance.now();
       }
       callbacks.onStepEnd?.({
         step,
@@ -261,24 +422,30 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         gradNorm: clipped.norm,
         tokensPerSec,
         elapsedMs: performance.now() - t0,
-        etaMs: (trainMs / step) * (tc.max_steps - step) * 1.05,
+        etaMs: (trainMs / (step - resumedFrom)) * (tc.max_steps - step) * 1.05,
       });
-      // 6. evaluate and checkpoint when due
-      if (step % tc.eval_interval === 0 || step === tc.max_steps) await checkpoint(evaluate(step === tc.max_steps));
+      // 6. evaluate and checkpoint when due; stop early if val loss stalls
+      if (step % tc.eval_interval === 0 || step === tc.max_steps) {
+        await checkpoint(evaluate(step === tc.max_steps));
+        if (tc.early_stopping_patience > 0 && evalsSinceBest >= tc.early_stopping_patience && step < tc.max_steps) {
+          stopReason = "early_stopping";
+          log(`Early stopping at step ${step}: no better val loss in ${evalsSinceBest} evaluations`);
+          break;
+        }
+      }
     }
 
-    const interrupted = step < tc.max_steps;
-    if (interrupted) {
+    if (stopReason === "interrupted") {
       log(`Interrupted at step ${step}: writing a final checkpoint`);
-      if (step > 0) await checkpoint(evaluate(false));
+      if (step > lastCheckpointStep) await checkpoint(evaluate(false));
     }
+    bestCheckpoint = (await ckpt.ranked())[0]?.name ?? null;
     // A sample from the final model.
-    const sampleRng = Rng.stream(cfg.seed, "sample");
     const out = generate(model, prompt.length ? prompt : new Int32Array([0]), {
       maxNewTokens: cfg.sample.max_new_tokens,
       temperature: cfg.sample.temperature,
       topK: cfg.sample.top_k,
-      rng: sampleRng,
+      rng: Rng.stream(cfg.seed, "sample"),
     });
     const sample = tokenizer.decode(out.subarray(prompt.length ? prompt.length : 1));
     run.sample({
@@ -289,17 +456,21 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       temperature: cfg.sample.temperature,
       top_k: cfg.sample.top_k,
     });
+    const status = stopReason === "interrupted" ? "interrupted" : "finished";
     const result: TrainResult = {
       run_id: run.id,
       dir: run.dir,
-      status: interrupted ? "interrupted" : "finished",
+      status,
+      stop_reason: stopReason,
       steps: step,
+      resumed_from_step: resumedFrom,
       tokens_seen: tokensSeen,
-      final_train_loss: recent.length ? recent.reduce((a, c) => a + c, 0) / recent.length : lastLoss,
+      final_train_loss: recent.length ? recent.reduce((a, c) => a + c, 0) / recent.length : NaN,
       final_val_loss: lastVal,
       best_val_loss: bestVal,
       best_checkpoint: bestCheckpoint,
-      tokens_per_sec: trainMs > 0 ? tokensSeen / (trainMs / 1000) : 0,
+      tokens_per_sec: trainMs > 0 ? (tokensSeen - resumedFrom * B * T * tc.grad_accum_steps) / (trainMs / 1000) : 0,
+      loop_overhead_pct: trainMs > 0 ? Math.round(10000 * (1 - modelMs / trainMs)) / 100 : 0,
       train_time_s: trainMs / 1000,
       wall_time_s: (performance.now() - t0) / 1000,
       num_params: model.numParams,
@@ -308,14 +479,14 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       sample,
     };
     await run.writeSummary({ ...result });
-    run.event("end", step, result.status, { final_val_loss: lastVal, wall_time_s: result.wall_time_s });
-    await run.end(result.status);
+    run.event("end", step, stopReason, { final_val_loss: lastVal, wall_time_s: result.wall_time_s });
+    await run.end(status);
     callbacks.onTrainEnd?.(result);
     return result;
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     try {
-      run.event("error", 0, msg, {});
+      run.event("error", step, msg, {});
     } finally {
       await run.end("failed", msg);
     }
