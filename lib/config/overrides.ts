@@ -100,9 +100,14 @@ export function applyOverrides(base: RunConfig, args: string[], presets: Presets
         })`,
       );
     }
-    cfg[key] = { ...(cfg[key] as Record<string, unknown>), ...structuredClone(preset), name: String(value) };
+    // A preset with keys replaces the group (another model family has other
+    // keys); an empty one only names the option (data=first-names).
+    cfg[key] = Object.keys(preset).length
+      ? { ...structuredClone(preset), name: String(value) }
+      : { ...(cfg[key] as Record<string, unknown>), name: String(value) };
   }
-  const known = leafKeys(base as unknown as Record<string, unknown>);
+  // Known keys: the base's, with each selected preset's (a preset brings its own keys).
+  const known = leafKeys(cfg);
   for (const { key, value } of parsed) {
     if (!key.includes(".") && key in presets) continue;
     if (!known.includes(key)) {

@@ -5,7 +5,7 @@
  */
 import { tf } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { LanguageModel } from "./gpt.ts";
+import type { LanguageModel } from "./model.ts";
 
 /** Sampling options. */
 export interface GenerateOptions {

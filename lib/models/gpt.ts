@@ -9,9 +9,10 @@
  */
 import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
+import type { LanguageModel } from "./model.ts";
 
 /** The shape of a GPT. */
-export interface GptConfig {
+export type GptConfig = {
   /** Number of token ids. */
   vocab_size: number;
   /** Longest context, in tokens. */
@@ -24,19 +25,7 @@ export interface GptConfig {
   n_embd: number;
   /** Dropout rate during training (0 turns it off). */
   dropout: number;
-}
-
-/** A model that scores next tokens: what the trainer and generator need. */
-export interface LanguageModel {
-  /** Its shape. */
-  readonly config: GptConfig;
-  /** Trainable parameters by name, in a stable order. */
-  readonly params: Map<string, tf.Variable>;
-  /** Logits `[batch * time, vocab]` for token ids `[batch, time]`. */
-  logits(idx: Int32Array, batch: number, time: number, training?: boolean): tf.Tensor2D;
-  /** Mean cross-entropy (nats) of `targets` under the model. */
-  loss(idx: Int32Array, targets: Int32Array, batch: number, time: number, training?: boolean): tf.Scalar;
-}
+};
 
 /** Checks a config and says what is wrong with it. */
 export function validateGptConfig(c: GptConfig): void {
@@ -114,6 +103,7 @@ export function initGptWeights(c: GptConfig, rng: Rng): Map<string, Float32Array
  * ```
  */
 export class Gpt implements LanguageModel {
+  readonly family = "gpt";
   readonly config: GptConfig;
   readonly params: Map<string, tf.Variable>;
   #masks = new Map<number, tf.Tensor>();
@@ -121,7 +111,14 @@ export class Gpt implements LanguageModel {
 
   constructor(config: GptConfig, weights: Map<string, Float32Array>) {
     validateGptConfig(config);
-    this.config = { ...config };
+    this.config = {
+      vocab_size: config.vocab_size,
+      block_size: config.block_size,
+      n_layer: config.n_layer,
+      n_head: config.n_head,
+      n_embd: config.n_embd,
+      dropout: config.dropout,
+    };
     this.params = new Map();
     for (const [name, shape] of gptParamShapes(config)) {
       const v = weights.get(name);
@@ -141,8 +138,8 @@ export class Gpt implements LanguageModel {
     return new Gpt(config, initGptWeights(config, rng));
   }
 
-  /** Number of trainable parameters. */
-  get numParams(): number {
+  /** Number of trainable parameters (the head is tied to `wte`, so counted once). */
+  countParams(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
     return n;

@@ -1,19 +1,31 @@
 /**
- * Models: the GPT decoder, the registry, n-gram baselines, generation and
- * safetensors.
+ * Models: the registry, the GPT decoder, weights by name, n-gram baselines,
+ * generation and safetensors.
  *
  * @module
  */
-export { Gpt, type GptConfig, gptParamShapes, initGptWeights, type LanguageModel, validateGptConfig } from "./gpt.ts";
+export {
+  type ClassificationModel,
+  type EncoderBatch,
+  isLanguageModel,
+  type LanguageModel,
+  type Model,
+  type ModelConfig,
+} from "./model.ts";
+export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
 export {
   createModel,
   getModelEntry,
+  GptConfigSchema,
   gptParamCount,
   listModels,
   type ModelEntry,
+  type ModelInfo,
   modelPresets,
   registerModel,
+  resolveModelConfig,
 } from "./registry.ts";
+export { getWeights, setWeights, type SetWeightsOptions } from "./weights.ts";
 export { ngramLoss } from "./ngram.ts";
 export { generate, type GenerateOptions, sampleLogits } from "./generate.ts";
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";

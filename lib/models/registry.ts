@@ -1,46 +1,59 @@
 /**
- * The model registry: named presets with a description, and a factory.
+ * The model registry: named presets, each with a description, a task, a
+ * default config, a config schema and a factory. Users register their own
+ * from a notebook or script.
  *
  * @module
  */
+import { z } from "zod";
+import { Rng } from "../random/mod.ts";
 import { Gpt, type GptConfig } from "./gpt.ts";
-import type { Rng } from "../random/mod.ts";
+import type { Model, ModelConfig } from "./model.ts";
 
-/** A registered model preset. */
+/** A registered model. */
 export interface ModelEntry {
   /** Registry name (`gpt-micro`). */
   name: string;
   /** One line. */
   description: string;
-  /** The architecture family. */
-  family: "gpt";
-  /** The preset's shape, without vocabulary size (that comes from the tokenizer). */
-  preset: Omit<GptConfig, "vocab_size">;
+  /** The architecture family (`gpt`, `bert`, `lstm`, `bow-linear`, ...). */
+  family: string;
+  /** What it does. */
+  task: "language-modeling" | "classification";
+  /** The full default config. */
+  defaults: ModelConfig;
+  /** Validates a config (defaults with overrides); its errors name the key. */
+  schema: z.ZodType<ModelConfig>;
+  /** Builds a freshly initialised model from a validated config. */
+  create(config: ModelConfig, rng: Rng): Model;
+  /** Parameter count of a config without building the model (else listModels builds one). */
+  countParams?(config: ModelConfig): number;
+}
+
+/** What {@linkcode listModels} says of each entry. */
+export interface ModelInfo {
+  name: string;
+  description: string;
+  family: string;
+  task: ModelEntry["task"];
+  /** Parameter count at the default config. */
+  params: number;
+  defaults: ModelConfig;
 }
 
 const registry = new Map<string, ModelEntry>();
+const counts = new Map<string, number>();
 
-/** Adds a model preset (a notebook or script may add its own). */
+/** Adds a model (a notebook or script may add its own). */
 export function registerModel(entry: ModelEntry, options: { replace?: boolean } = {}): void {
   if (registry.has(entry.name) && !options.replace) {
     throw new Error(`Cannot register model: "${entry.name}" is already registered (pass replace: true to replace it)`);
   }
   registry.set(entry.name, entry);
+  counts.delete(entry.name);
 }
 
-/** Every registered model preset, by name, with its parameter count at `vocabSize`. */
-export function listModels(vocabSize = 83): (ModelEntry & { params: number })[] {
-  return [...registry.values()]
-    .map((e) => ({ ...e, params: gptParamCount({ ...e.preset, vocab_size: vocabSize }) }))
-    .sort((a, b) => a.params - b.params);
-}
-
-/** The presets as plain objects, for config overrides (`model=gpt-nano`). */
-export function modelPresets(): Record<string, Record<string, unknown>> {
-  return Object.fromEntries([...registry.values()].map((e) => [e.name, { ...e.preset }]));
-}
-
-/** Looks up a preset; the error lists the known names. */
+/** Looks up an entry; the error lists the known names. */
 export function getModelEntry(name: string): ModelEntry {
   const e = registry.get(name);
   if (!e) {
@@ -52,42 +65,131 @@ export function getModelEntry(name: string): ModelEntry {
 }
 
 /**
- * Builds a freshly initialised model: the named preset with `overrides`.
+ * Validates `overrides` on top of an entry's defaults; the error names the
+ * model, the key, what was expected and what was found.
+ */
+export function resolveModelConfig(name: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  const e = getModelEntry(name);
+  const merged: Record<string, unknown> = { ...e.defaults };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined && k !== "name") merged[k] = v;
+  const r = e.schema.safeParse(merged);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const key = issue.path.join(".");
+    const found = key ? merged[key] : undefined;
+    throw new TypeError(
+      `Cannot create model ${name}: ${key ? `${key} ` : ""}${issue.message.replace(/^Invalid input: /, "")}${
+        key ? ` (got ${JSON.stringify(found)})` : ""
+      }`,
+    );
+  }
+  return r.data;
+}
+
+/**
+ * Builds a freshly initialised model: the named entry's defaults with
+ * `overrides`, weights drawn from `rng` (default: seed 0).
  *
  * @example
  * ```ts ignore
  * import { createModel } from "./registry.ts";
- * import { Rng } from "../random/mod.ts";
- * const model = createModel("gpt-nano", { vocab_size: 65 }, new Rng(1));
- * console.log(model.numParams);
+ * const model = createModel("gpt2");
+ * console.log(model.countParams()); // 124439808
  * ```
  */
-export function createModel(name: string, overrides: Partial<GptConfig> & { vocab_size: number }, rng: Rng): Gpt {
-  const e = getModelEntry(name);
-  return Gpt.create({ ...e.preset, ...overrides }, rng);
+export function createModel(name: string, overrides: Partial<ModelConfig> = {}, rng?: Rng): Model {
+  const config = resolveModelConfig(name, overrides);
+  return getModelEntry(name).create(config, rng ?? Rng.stream(0, "init"));
 }
 
-/** Parameter count of a GPT config (tied head counted once). */
+/** Every registered model with its parameter count at its default config, smallest first. */
+export function listModels(): ModelInfo[] {
+  return [...registry.values()].map((e) => {
+    let params = counts.get(e.name);
+    if (params === undefined) {
+      params = e.countParams ? e.countParams(e.defaults) : countOf(e);
+      counts.set(e.name, params);
+    }
+    return { name: e.name, description: e.description, family: e.family, task: e.task, params, defaults: e.defaults };
+  }).sort((a, b) => a.params - b.params);
+}
+
+function countOf(e: ModelEntry): number {
+  const m = e.create(e.defaults, new Rng(0));
+  try {
+    return m.countParams();
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
+ * The default configs by name, for `model=NAME` config overrides. A
+ * language model's `vocab_size` is left out: the tokenizer sets it.
+ */
+export function modelPresets(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries([...registry.values()].map((e) => {
+    const { vocab_size: _v, ...rest } = e.defaults;
+    return [e.name, e.task === "language-modeling" ? rest : { ...e.defaults }];
+  }));
+}
+
+/** Parameter count of a GPT config (the tied head counted once). */
 export function gptParamCount(c: GptConfig): number {
   const C = c.n_embd;
   return c.vocab_size * C + c.block_size * C + c.n_layer * (12 * C * C + 13 * C) + 2 * C;
 }
 
-registerModel({
-  name: "gpt-nano",
-  description: "GPT-2-style decoder, 3 layers, 3 heads, 48 dims: seconds per run, for tests",
-  family: "gpt",
-  preset: { n_layer: 3, n_head: 3, n_embd: 48, block_size: 64, dropout: 0 },
-});
-registerModel({
-  name: "gpt-micro",
-  description: "GPT-2-style decoder at nanoGPT's CPU preset: 4 layers, 4 heads, 128 dims",
-  family: "gpt",
-  preset: { n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0 },
-});
-registerModel({
-  name: "gpt-mini",
-  description: "GPT-2-style decoder, 6 layers, 6 heads, 192 dims",
-  family: "gpt",
-  preset: { n_layer: 6, n_head: 6, n_embd: 192, block_size: 64, dropout: 0 },
-});
+const positive = z.number().int().positive();
+
+/** The schema of a GPT's config. */
+export const GptConfigSchema: z.ZodType<ModelConfig> = z.strictObject({
+  vocab_size: positive,
+  block_size: positive,
+  n_layer: positive,
+  n_head: positive,
+  n_embd: positive,
+  dropout: z.number().min(0).lt(1),
+}).refine((c) => c.n_embd % c.n_head === 0, { message: "must divide n_embd", path: ["n_head"] }) as never;
+
+function gpt(name: string, description: string, shape: Omit<GptConfig, "dropout">): ModelEntry {
+  return {
+    name,
+    description,
+    family: "gpt",
+    task: "language-modeling",
+    defaults: { ...shape, dropout: 0 },
+    schema: GptConfigSchema,
+    create: (config, rng) => Gpt.create(config as unknown as GptConfig, rng),
+    countParams: (config) => gptParamCount(config as unknown as GptConfig),
+  };
+}
+
+registerModel(gpt("gpt-nano", "GPT-2-style decoder, 3 layers, 3 heads, 48 dims: seconds per run, for tests", {
+  vocab_size: 83,
+  block_size: 64,
+  n_layer: 3,
+  n_head: 3,
+  n_embd: 48,
+}));
+registerModel(gpt("gpt-micro", "GPT-2-style decoder at nanoGPT's CPU preset: 4 layers, 4 heads, 128 dims", {
+  vocab_size: 83,
+  block_size: 64,
+  n_layer: 4,
+  n_head: 4,
+  n_embd: 128,
+}));
+registerModel(gpt("gpt-mini", "GPT-2-style decoder, 6 layers, 6 heads, 192 dims", {
+  vocab_size: 83,
+  block_size: 64,
+  n_layer: 6,
+  n_head: 6,
+  n_embd: 192,
+}));
+registerModel(gpt("gpt2", "GPT-2 small (124 M): 12 layers, 12 heads, 768 dims, context 1,024, 50,257-token vocab", {
+  vocab_size: 50257,
+  block_size: 1024,
+  n_layer: 12,
+  n_head: 12,
+  n_embd: 768,
+}));

@@ -4,7 +4,7 @@
  * @module
  */
 export {
-  ARCHITECTURE_KEYS,
+  architectureKeys,
   readRunConfig,
   resumeConfig,
   type StepProgress,

@@ -10,11 +10,22 @@
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { initBackend, tf } from "../backend/mod.ts";
-import { type CheckpointData, CheckpointManager } from "../checkpoint/mod.ts";
+import { type CheckpointData, type CheckpointInfo, CheckpointManager } from "../checkpoint/mod.ts";
 import { configHash, configToYaml, type RunConfig, validateRunConfig } from "../config/mod.ts";
 import { loadText, splitTail } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/mod.ts";
-import { createModel, generate, getModelEntry, Gpt, type GptConfig, ngramLoss } from "../models/mod.ts";
+import {
+  createModel,
+  generate,
+  getModelEntry,
+  isLanguageModel,
+  type LanguageModel,
+  type ModelConfig,
+  type NamedTensor,
+  ngramLoss,
+  resolveModelConfig,
+  setWeights,
+} from "../models/mod.ts";
 import { Rng, type RngState } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { CharTokenizer } from "../tokenizers/mod.ts";
@@ -84,17 +95,14 @@ export interface TrainResult {
   sample: string;
 }
 
-/** Config keys that fix the model and its data: a resumed run may not change them. */
-export const ARCHITECTURE_KEYS: readonly string[] = [
-  "model.name",
-  "model.n_layer",
-  "model.n_head",
-  "model.n_embd",
-  "model.block_size",
-  "tokenizer.name",
-  "data.name",
-  "data.val_fraction",
-];
+/**
+ * Config keys that fix the model and its data: a resumed run may not change
+ * them. Every `model.*` key is one, except `model.dropout`.
+ */
+export function architectureKeys(config: RunConfig): string[] {
+  const modelKeys = Object.keys(config.model).filter((k) => k !== "dropout").map((k) => `model.${k}`);
+  return [...modelKeys.sort(), "tokenizer.name", "data.name", "data.val_fraction"];
+}
 
 function getPath(obj: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
@@ -122,7 +130,7 @@ export async function resumeConfig(
   config: RunConfig,
 ): Promise<{ config: RunConfig; changed: string[] }> {
   const saved = await readRunConfig(runDir);
-  for (const key of ARCHITECTURE_KEYS) {
+  for (const key of new Set([...architectureKeys(saved), ...architectureKeys(config)])) {
     const a = getPath(saved, key), b = getPath(config, key);
     if (a !== b) {
       throw new RangeError(
@@ -136,7 +144,7 @@ export async function resumeConfig(
   return { config, changed };
 }
 
-function meanLoss(model: Gpt, batches: Batch[]): number {
+function meanLoss(model: LanguageModel, batches: Batch[]): number {
   let sum = 0;
   for (const b of batches) {
     const l = model.loss(b.x, b.y, b.batch, b.time);
@@ -146,8 +154,20 @@ function meanLoss(model: Gpt, batches: Batch[]): number {
   return sum / batches.length;
 }
 
-function weightsOf(data: CheckpointData): Map<string, Float32Array> {
-  return new Map([...data.weights].map(([k, t]) => [k, t.data]));
+/** Builds the configured language model, with weights from a checkpoint if given. */
+function buildModel(
+  name: string,
+  config: ModelConfig,
+  rng: Rng,
+  weights?: { tensors: Map<string, NamedTensor>; source: string },
+): LanguageModel {
+  const model = createModel(name, config, rng);
+  if (!isLanguageModel(model)) {
+    model.dispose();
+    throw new RangeError(`Cannot train ${name}: it is a ${getModelEntry(name).task} model, not a language model`);
+  }
+  if (weights) setWeights(model, weights.tensors, { source: weights.source });
+  return model;
 }
 
 /** The state a checkpoint carries besides weights and optimizer moments. */
@@ -183,7 +203,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   let cfg = validateRunConfig(config);
   const { signal, callbacks = {}, log = () => {} } = options;
   const tc = cfg.train;
-  const B = tc.batch_size, T = cfg.model.block_size;
+  const B = tc.batch_size;
 
   // Everything that can fail on bad input is checked before a run folder is written.
   getModelEntry(cfg.model.name);
@@ -202,6 +222,9 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       join(tokenizerSource, "tokenizer.json"),
     )
     : CharTokenizer.train(text);
+  const { name: modelName, ...modelKeys } = cfg.model;
+  const modelConfig = resolveModelConfig(modelName, { ...modelKeys, vocab_size: tokenizer.vocabSize });
+  const T = modelConfig.block_size as number;
   const ids = tokenizer.encode(text);
   const { train, val } = splitTail(ids, cfg.data.val_fraction);
   const prompt = tokenizer.encode(cfg.sample.prompt);
@@ -211,26 +234,25 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     unigram_val_loss: ngramLoss(train, val, tokenizer.vocabSize, 1, 0.01),
     bigram_val_loss: ngramLoss(train, val, tokenizer.vocabSize, 2, 0.01),
   };
-  const { name: _name, ...shape } = cfg.model;
-  const gptConfig: GptConfig = { ...shape, vocab_size: tokenizer.vocabSize };
 
   // Where the weights and loop state come from: a checkpoint of this run
   // (resume), another run's best checkpoint (init_from), or a fresh init.
   const warn = (m: string) => log(m);
-  let resumed: (CheckpointData & { name: string; step: number }) | null = null;
-  let model: Gpt;
+  let resumed: (CheckpointData & CheckpointInfo) | null = null;
+  let model: LanguageModel;
+  const initRng = Rng.stream(cfg.seed, "init");
   if (resumeDir) {
     resumed = await new CheckpointManager(join(resumeDir, "checkpoints")).loadLatest(warn);
     if (!resumed) throw new Error(`Cannot resume run ${resumeDir}: it has no checkpoint that passes verification`);
-    model = new Gpt(gptConfig, weightsOf(resumed));
+    model = buildModel(modelName, modelConfig, initRng, { tensors: resumed.weights, source: resumed.path });
   } else if (initDir) {
     const mgr = new CheckpointManager(join(initDir, "checkpoints"));
     const src = (await mgr.loadBest()) ?? (await mgr.loadLatest(warn));
     if (!src) throw new Error(`Cannot initialise from ${initDir}: it has no checkpoint that passes verification`);
-    model = new Gpt(gptConfig, weightsOf(src));
+    model = buildModel(modelName, modelConfig, initRng, { tensors: src.weights, source: src.path });
     log(`Initialised weights from ${src.path}`);
   } else {
-    model = createModel(cfg.model.name, gptConfig, Rng.stream(cfg.seed, "init"));
+    model = buildModel(modelName, modelConfig, initRng);
   }
   const optimizer = createOptimizer(model.params, tc);
   const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
@@ -281,7 +303,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     const sampler = new SystemSampler(run.id);
     if (!resumeDir) {
       run.event("start", 0, `training ${cfg.model.name} on ${cfg.data.name}`, {
-        num_params: model.numParams,
+        num_params: model.countParams(),
         vocab_size: tokenizer.vocabSize,
         train_tokens: train.length,
         val_tokens: val.length,
@@ -291,7 +313,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     callbacks.onTrainStart?.({
       runId: run.id,
       dir: run.dir,
-      numParams: model.numParams,
+      numParams: model.countParams(),
       vocabSize: tokenizer.vocabSize,
       resumedFrom,
     });
@@ -473,7 +495,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       loop_overhead_pct: trainMs > 0 ? Math.round(10000 * (1 - modelMs / trainMs)) / 100 : 0,
       train_time_s: trainMs / 1000,
       wall_time_s: (performance.now() - t0) / 1000,
-      num_params: model.numParams,
+      num_params: model.countParams(),
       vocab_size: tokenizer.vocabSize,
       baselines,
       sample,
