@@ -21,7 +21,7 @@ async function gradsOn(backend: string) {
   const { value, grads } = tf.variableGrads(() => model.loss(x, y, B, T), [...model.params.values()]);
   const out = {
     loss: value.dataSync()[0]!,
-    grads: new Map(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])),
+    grads: new Map([...model.params].map(([k, v]) => [k, grads[v.name]!.dataSync() as Float32Array])),
   };
   tf.dispose([value, ...Object.values(grads)]);
   model.dispose();

@@ -113,3 +113,14 @@ export function transposeLast<T extends tf.Tensor>(t: T): T {
 export function oneHot(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.tidy(() => tf.cast(tf.oneHot(indices, depth, 1, 0, "int32"), "float32") as tf.Tensor2D);
 }
+
+let variableCount = 0;
+
+/**
+ * A variable whose tfjs name is `name` plus a unique suffix (`wte.weight_7`):
+ * tfjs names are global, so two models with the same parameter names can
+ * live side by side. Gradients from `tf.variableGrads` are keyed by it.
+ */
+export function namedVariable(value: tf.Tensor, name: string, trainable = true): tf.Variable {
+  return tf.variable(value, trainable, `${name}_${++variableCount}`);
+}

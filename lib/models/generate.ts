@@ -1,5 +1,6 @@
 /**
- * Seeded sampling from a language model: temperature and top-k.
+ * Seeded generation from a language model: greedy, temperature, top-k and
+ * top-p (nucleus) sampling, stop tokens, and streaming token by token.
  *
  * @module
  */
@@ -9,54 +10,128 @@ import type { LanguageModel } from "./model.ts";
 
 /** Sampling options. */
 export interface GenerateOptions {
-  /** Tokens to add. */
+  /** Tokens to add at most. */
   maxNewTokens: number;
-  /** Divides the logits; below 1 is more conservative. */
+  /** Divides the logits; 0 picks the most likely token (greedy). Default 1. */
   temperature?: number;
   /** Keep only the k most likely tokens (0 keeps all). */
   topK?: number;
-  /** Draws the samples; the same state gives the same text. */
-  rng: Rng;
+  /** Keep the smallest set of tokens whose probability reaches p (1 keeps all). */
+  topP?: number;
+  /** Generation stops after producing any of these ids (the stop token is included). */
+  stopTokens?: readonly number[];
+  /** Draws the samples; the same state gives the same text. Not needed for greedy. */
+  rng?: Rng;
 }
 
-/** Picks an index from logits with temperature and top-k, using `rng`. */
-export function sampleLogits(logits: Float32Array, temperature: number, topK: number, rng: Rng): number {
-  const V = logits.length;
-  let cutoff = -Infinity;
-  if (topK > 0 && topK < V) cutoff = [...logits].sort((a, b) => b - a)[topK - 1]!;
-  let max = -Infinity;
-  for (let i = 0; i < V; i++) if (logits[i]! >= cutoff && logits[i]! > max) max = logits[i]!;
-  const p = new Float64Array(V);
-  let sum = 0;
-  for (let i = 0; i < V; i++) {
-    p[i] = logits[i]! >= cutoff ? Math.exp((logits[i]! - max) / temperature) : 0;
-    sum += p[i]!;
+function checkOptions(o: GenerateOptions): void {
+  const { maxNewTokens, temperature = 1, topK = 0, topP = 1 } = o;
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) {
+    throw new RangeError(`Cannot generate: maxNewTokens must be a non-negative integer (got ${maxNewTokens})`);
   }
-  let r = rng.next() * sum;
-  for (let i = 0; i < V; i++) {
-    r -= p[i]!;
-    if (r < 0) return i;
-  }
-  return V - 1;
+  if (!(temperature >= 0)) throw new RangeError(`Cannot generate: temperature must be >= 0 (got ${temperature})`);
+  if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`Cannot generate: topK must be >= 0 (got ${topK})`);
+  if (!(topP > 0 && topP <= 1)) throw new RangeError(`Cannot generate: topP must be in (0, 1] (got ${topP})`);
+  if (temperature > 0 && !o.rng) throw new TypeError("Cannot generate: sampling (temperature > 0) needs an rng");
 }
 
 /**
- * Continues `prompt` (token ids) by `maxNewTokens` sampled tokens; the
- * context is cropped to the model's block size.
+ * Picks an index from logits: the arg max when `temperature` is 0, else a
+ * draw from the softmax at that temperature restricted by top-k and top-p.
+ *
+ * @example
+ * ```ts
+ * import { sampleLogits } from "./generate.ts";
+ * import { Rng } from "../random/mod.ts";
+ * const logits = new Float32Array([0, 5, 1]);
+ * if (sampleLogits(logits, { temperature: 0 }) !== 1) throw new Error("greedy picks the max");
+ * if (sampleLogits(logits, { temperature: 1, topK: 1, rng: new Rng(1) }) !== 1) throw new Error("top-1 is greedy");
+ * ```
  */
-export function generate(model: LanguageModel, prompt: ArrayLike<number>, opts: GenerateOptions): Int32Array {
-  const { maxNewTokens, temperature = 1, topK = 0, rng } = opts;
+export function sampleLogits(
+  logits: ArrayLike<number>,
+  opts: { temperature?: number; topK?: number; topP?: number; rng?: Rng },
+): number {
+  const { temperature = 1, topK = 0, topP = 1, rng } = opts;
+  const V = logits.length;
+  let best = 0;
+  for (let i = 1; i < V; i++) if (logits[i]! > logits[best]!) best = i;
+  if (temperature === 0) return best;
+  // Candidates in descending order of logit (stable: ties keep id order).
+  const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const k = topK > 0 ? Math.min(topK, V) : V;
+  const max = logits[best]!;
+  const p: number[] = [];
+  let sum = 0;
+  for (let r = 0; r < k; r++) {
+    const e = Math.exp((logits[order[r]!]! - max) / temperature);
+    p.push(e);
+    sum += e;
+  }
+  let keep = p.length;
+  if (topP < 1) {
+    let cum = 0;
+    for (let r = 0; r < p.length; r++) {
+      cum += p[r]! / sum;
+      if (cum >= topP) {
+        keep = r + 1;
+        break;
+      }
+    }
+    sum = p.slice(0, keep).reduce((a, b) => a + b, 0);
+  }
+  let u = rng!.next() * sum;
+  for (let r = 0; r < keep; r++) {
+    u -= p[r]!;
+    if (u < 0) return order[r]!;
+  }
+  return order[keep - 1]!;
+}
+
+function nextLogits(model: LanguageModel, ids: number[]): Float32Array {
+  const ctx = ids.slice(-model.config.block_size);
+  const last = tf.tidy(() => {
+    const logits = model.logits(new Int32Array(ctx), 1, ctx.length);
+    return tf.slice(logits, [ctx.length - 1, 0], [1, -1]);
+  });
+  const row = last.dataSync() as Float32Array;
+  last.dispose();
+  return row;
+}
+
+/**
+ * Yields new token ids one at a time as they are produced, for printing as
+ * it goes (`for await (const id of streamTokens(...))`). The context is
+ * cropped to the model's block size.
+ */
+export async function* streamTokens(
+  model: LanguageModel,
+  prompt: ArrayLike<number>,
+  opts: GenerateOptions,
+): AsyncGenerator<number> {
+  for (const id of generateTokens(model, prompt, opts)) {
+    yield id;
+    await new Promise((r) => setTimeout(r, 0)); // let the caller's output (and Ctrl-C) through
+  }
+}
+
+function* generateTokens(model: LanguageModel, prompt: ArrayLike<number>, opts: GenerateOptions): Generator<number> {
+  checkOptions(opts);
   const ids = Array.from(prompt);
   if (ids.length === 0) throw new RangeError("Cannot generate: the prompt must have at least one token");
-  for (let i = 0; i < maxNewTokens; i++) {
-    const ctx = ids.slice(-model.config.block_size);
-    const last = tf.tidy(() => {
-      const logits = model.logits(new Int32Array(ctx), 1, ctx.length);
-      return tf.slice(logits, [ctx.length - 1, 0], [1, -1]);
-    });
-    const row = last.dataSync() as Float32Array;
-    last.dispose();
-    ids.push(sampleLogits(row, temperature, topK, rng));
+  const stop = new Set(opts.stopTokens ?? []);
+  for (let i = 0; i < opts.maxNewTokens; i++) {
+    const id = sampleLogits(nextLogits(model, ids), opts);
+    ids.push(id);
+    yield id;
+    if (stop.has(id)) return;
   }
-  return new Int32Array(ids);
+}
+
+/**
+ * Continues `prompt` (token ids) by up to `maxNewTokens` tokens and returns
+ * prompt and continuation together.
+ */
+export function generate(model: LanguageModel, prompt: ArrayLike<number>, opts: GenerateOptions): Int32Array {
+  return Int32Array.from([...Array.from(prompt), ...generateTokens(model, prompt, opts)]);
 }

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
+import { bmm, linear, matMul, namedVariable, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { LanguageModel } from "./model.ts";
+import type { AdaptableModel, LanguageModel, LinearAdapter } from "./model.ts";
 
 /** The shape of a GPT. */
 export type GptConfig = {
@@ -102,11 +102,12 @@ export function initGptWeights(c: GptConfig, rng: Rng): Map<string, Float32Array
  * model.loss(idx, idx, 1, 4).print();
  * ```
  */
-export class Gpt implements LanguageModel {
+export class Gpt implements LanguageModel, AdaptableModel {
   readonly family = "gpt";
   readonly config: GptConfig;
   readonly params: Map<string, tf.Variable>;
   #masks = new Map<number, tf.Tensor>();
+  #adapters = new Map<string, LinearAdapter>();
   #dropoutSeed = 0;
 
   constructor(config: GptConfig, weights: Map<string, Float32Array>) {
@@ -128,7 +129,7 @@ export class Gpt implements LanguageModel {
           `Cannot build gpt: weight ${name} must have ${n} values for shape [${shape}] (got ${v?.length ?? "none"})`,
         );
       }
-      this.params.set(name, tf.variable(tf.tensor(v, shape, "float32"), true, name));
+      this.params.set(name, namedVariable(tf.tensor(v, shape, "float32"), name));
     }
   }
 
@@ -173,8 +174,10 @@ export class Gpt implements LanguageModel {
     return tf.add(tf.mul(xn, this.#p(prefix + ".weight")), this.#p(prefix + ".bias"));
   }
 
-  #linear(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
-    return linear(x, this.#p(prefix + ".weight") as tf.Tensor2D, this.#p(prefix + ".bias") as tf.Tensor1D);
+  #linear(x: tf.Tensor2D, prefix: string, training: boolean): tf.Tensor2D {
+    const y = linear(x, this.#p(prefix + ".weight") as tf.Tensor2D, this.#p(prefix + ".bias") as tf.Tensor1D);
+    const adapter = this.#adapters.get(prefix);
+    return adapter ? tf.add(y, adapter.delta(x, training)) : y;
   }
 
   #dropout<T extends tf.Tensor>(x: T, training: boolean): T {
@@ -183,10 +186,24 @@ export class Gpt implements LanguageModel {
     return tf.dropout(x, rate, undefined, this.#dropoutSeed++) as T;
   }
 
+  /** The dense layers adapters can wrap: `h.0.attn.c_attn`, `h.0.attn.c_proj`, `h.0.mlp.c_fc`, `h.0.mlp.c_proj`, ... */
+  linearLayers(): string[] {
+    return [...this.params.keys()].filter((k) => /\.(c_attn|c_proj|c_fc)\.weight$/.test(k)).map((k) => k.slice(0, -7));
+  }
+
+  /** Adds (or, with null, removes) an adapter on a dense layer's output. */
+  setAdapter(layer: string, adapter: LinearAdapter | null): void {
+    if (!this.linearLayers().includes(layer)) {
+      throw new RangeError(`Cannot adapt gpt: no dense layer "${layer}" (layers look like h.0.attn.c_attn)`);
+    }
+    if (adapter) this.#adapters.set(layer, adapter);
+    else this.#adapters.delete(layer);
+  }
+
   #attention(x: tf.Tensor2D, B: number, T: number, prefix: string, training: boolean): tf.Tensor2D {
     const { n_head: H, n_embd: C } = this.config;
     const hd = C / H;
-    const qkv = this.#linear(x, prefix + ".c_attn");
+    const qkv = this.#linear(x, prefix + ".c_attn", training);
     // [B*T, 3C] -> three [B, H, T, hd]. (4-D transposes are fast on wasm; a
     // single 5-D one is ~100x slower.)
     const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3])) as [
@@ -199,16 +216,16 @@ export class Gpt implements LanguageModel {
     att = this.#dropout(att, training);
     const y = bmm(att, v); // [B, H, T, hd]
     const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D;
-    return this.#dropout(this.#linear(merged, prefix + ".c_proj"), training);
+    return this.#dropout(this.#linear(merged, prefix + ".c_proj", training), training);
   }
 
   #mlp(x: tf.Tensor2D, prefix: string, training: boolean): tf.Tensor2D {
-    const h = this.#linear(x, prefix + ".c_fc");
+    const h = this.#linear(x, prefix + ".c_fc", training);
     // GELU, tanh approximation (as GPT-2): 0.5 h (1 + tanh(u)) = h sigmoid(2u),
     // u = sqrt(2/pi) (h + 0.044715 h^3). sigmoid is ~15x faster than tanh on wasm.
     const u = tf.mul(tf.add(h, tf.mul(tf.mul(tf.mul(h, h), h), 0.044715)), 2 * Math.sqrt(2 / Math.PI));
     const g = tf.mul(h, tf.sigmoid(u));
-    return this.#dropout(this.#linear(g as tf.Tensor2D, prefix + ".c_proj"), training);
+    return this.#dropout(this.#linear(g as tf.Tensor2D, prefix + ".c_proj", training), training);
   }
 
   logits(idx: Int32Array, B: number, T: number, training = false): tf.Tensor2D {

@@ -5,13 +5,17 @@
  * @module
  */
 export {
+  type AdaptableModel,
   type ClassificationModel,
   type EncoderBatch,
+  isAdaptable,
   isLanguageModel,
   type LanguageModel,
+  type LinearAdapter,
   type Model,
   type ModelConfig,
 } from "./model.ts";
+export { Lora, type LoraOptions } from "./lora.ts";
 export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
 export {
   createModel,
@@ -27,5 +31,5 @@ export {
 } from "./registry.ts";
 export { getWeights, setWeights, type SetWeightsOptions } from "./weights.ts";
 export { ngramLoss } from "./ngram.ts";
-export { generate, type GenerateOptions, sampleLogits } from "./generate.ts";
+export { generate, type GenerateOptions, sampleLogits, streamTokens } from "./generate.ts";
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";

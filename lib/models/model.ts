@@ -59,3 +59,23 @@ export function isLanguageModel(m: Model): m is LanguageModel {
   return "loss" in m && typeof m.config.block_size === "number" && typeof m.config.vocab_size === "number" &&
     !("num_labels" in m.config);
 }
+
+/** Something added to a dense layer's output: LoRA's `scale * dropout(x) @ A @ B`. */
+export interface LinearAdapter {
+  /** The term added to `x @ W + b` for input `x` (`[rows, in]`). */
+  delta(x: tf.Tensor2D, training: boolean): tf.Tensor2D;
+}
+
+/** A model whose dense layers can carry adapters (LoRA). */
+export interface AdaptableModel extends Model {
+  /** Dense layer names (a layer's weight is `<name>.weight`, laid out `[in, out]`). */
+  linearLayers(): string[];
+  /** Adds or removes the adapter of one layer. */
+  setAdapter(layer: string, adapter: LinearAdapter | null): void;
+}
+
+/** Whether `m` can carry adapters. */
+export function isAdaptable(m: Model): m is AdaptableModel {
+  return typeof (m as Partial<AdaptableModel>).linearLayers === "function" &&
+    typeof (m as Partial<AdaptableModel>).setAdapter === "function";
+}

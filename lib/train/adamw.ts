@@ -43,7 +43,7 @@ export class AdamW implements Optimizer {
     const bc1 = 1 - beta1 ** this.t, bc2 = 1 - beta2 ** this.t;
     tf.tidy(() => {
       for (const [name, p] of this.params) {
-        const g = grads[name];
+        const g = grads[p.name];
         if (!g) continue;
         const m = this.#m.get(name)!, v = this.#v.get(name)!;
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));

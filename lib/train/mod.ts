@@ -18,3 +18,4 @@ export { Sgd, type SgdOptions } from "./sgd.ts";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.ts";
 export { learningRate, type LrSchedule } from "./schedule.ts";
 export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
+export { loadRunModel, type RunModel } from "./load_run_model.ts";

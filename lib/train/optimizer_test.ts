@@ -39,7 +39,7 @@ for (const kind of ["adamw", "sgd"] as const) {
     const opt = createOptimizer(params, { ...base, optimizer: kind });
     const gw = [[0.3, -0.2], [0.1, 0.4]], gb = [[1, -1], [0.5, 0.5]];
     for (let i = 0; i < 2; i++) {
-      opt.step({ w: tf.tensor([gw[i]!]), b: tf.tensor(gb[i]!) }, 0.01);
+      opt.step({ [`w-${kind}`]: tf.tensor([gw[i]!]), [`b-${kind}`]: tf.tensor(gb[i]!) }, 0.01);
     }
     const w = [...params.get("w")!.dataSync()], b = [...params.get("b")!.dataSync()];
     reference(kind, [0.5, -1.5], gw, 0.01, true).forEach((x, j) => assert.ok(Math.abs(x - w[j]!) < 1e-6, `w[${j}]`));

@@ -32,7 +32,7 @@ export class Sgd implements Optimizer {
     this.t++;
     tf.tidy(() => {
       for (const [name, p] of this.params) {
-        const g = grads[name];
+        const g = grads[p.name];
         if (!g) continue;
         const buf = this.#buf.get(name)!;
         buf.assign(momentum > 0 ? tf.add(tf.mul(buf, momentum), g) : g);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { initBackend, tf } from "../backend/mod.ts";
 import { type CheckpointData, type CheckpointInfo, CheckpointManager } from "../checkpoint/mod.ts";
-import { configHash, configToYaml, type RunConfig, validateRunConfig } from "../config/mod.ts";
+import { configHash, configToYaml, DEFAULT_CONFIG, type RunConfig, validateRunConfig } from "../config/mod.ts";
 import { loadText, splitTail } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/mod.ts";
 import {
@@ -114,10 +114,25 @@ function flatKeys(obj: Record<string, unknown>, prefix = ""): string[] {
   );
 }
 
-/** Reads the resolved config a run was started with (its `config.yaml`). */
+/**
+ * Reads the resolved config a run was started with (its `config.yaml`).
+ * Keys added to codex after the run was written take their defaults, which
+ * keep the old behaviour (the `model` section is taken as written).
+ */
 export async function readRunConfig(runDir: string): Promise<RunConfig> {
   const path = join(runDir, "config.yaml");
-  return validateRunConfig(parseYaml(await Deno.readTextFile(path)), path);
+  const saved = parseYaml(await Deno.readTextFile(path)) as Record<string, unknown>;
+  const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over ?? {})) {
+      const b = base[k];
+      out[k] = k !== "model" && b && v && typeof b === "object" && typeof v === "object"
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+    }
+    return out;
+  };
+  return validateRunConfig(merge(DEFAULT_CONFIG as unknown as Record<string, unknown>, saved), path);
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * `deno task generate run=<run_id> [key=value ...]`: samples text from a
+ * trained run's checkpoint, printing it as it is generated.
+ *
+ * @module
+ */
+import { parse as parseYaml } from "yaml";
+import { loadRunModel, parseTaskArgs, Rng, streamTokens } from "../mod.ts";
+
+const HELP = `Usage: deno task generate run=RUN_ID [key=value ...]
+
+Samples text from a trained run (a folder under artifacts/runs/) and prints it
+token by token as it is generated.
+
+Keys:
+  run=RUN_ID            the run (required)
+  checkpoint=WHICH      best (lowest val loss; default), latest, or step-000400
+  prompt=TEXT           text to continue (default: the run's sample.prompt)
+  max_new_tokens=N      tokens to add (default 300)
+  temperature=T         0 = greedy; default the run's sample.temperature
+  top_k=K               keep the K most likely tokens (0 = all)
+  top_p=P               nucleus sampling: smallest set reaching probability P (1 = all)
+  stop=TEXT             stop after generating this character
+  seed=N                the same seed gives the same text (default: the run's seed)
+  out_dir=PATH          where runs are (default artifacts/runs)
+
+Examples:
+  deno task generate run=20261124-154249-0447 prompt="Call me" max_new_tokens=200
+  deno task generate run=20261124-154249-0447 temperature=0 checkpoint=latest
+`;
+
+const KEYS = [
+  "run",
+  "checkpoint",
+  "prompt",
+  "max_new_tokens",
+  "temperature",
+  "top_k",
+  "top_p",
+  "stop",
+  "seed",
+  "out_dir",
+];
+
+async function main(): Promise<number> {
+  const args = parseTaskArgs(Deno.args, { help: { type: "boolean", short: "h" } });
+  if (args.flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const kv = new Map<string, string>();
+  for (const o of args.overrides) {
+    const eq = o.indexOf("=");
+    const key = o.slice(0, eq), raw = o.slice(eq + 1);
+    if (!KEYS.includes(key)) throw new RangeError(`Cannot generate: unknown key "${key}" (known: ${KEYS.join(", ")})`);
+    kv.set(key, raw);
+  }
+  const run = kv.get("run");
+  if (!run) throw new SyntaxError("Cannot generate: run=RUN_ID is required (see deno task generate --help)");
+  const num = (key: string, fallback: number): number => {
+    const raw = kv.get(key);
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v)) {
+      throw new TypeError(`Cannot generate: ${key} must be a number (got "${raw}")`);
+    }
+    return v;
+  };
+  const { model, tokenizer, config, checkpoint } = await loadRunModel(run, {
+    which: kv.get("checkpoint") ?? "best",
+    outDir: kv.get("out_dir") ?? "artifacts/runs",
+  });
+  const promptRaw = kv.get("prompt");
+  // prompt= takes YAML-style quoting and escapes ("\n"), like the train task's overrides.
+  const prompt = promptRaw === undefined
+    ? config.sample.prompt
+    : String(parseYaml(promptRaw.startsWith('"') ? promptRaw : JSON.stringify(promptRaw)));
+  const stop = kv.get("stop");
+  const stopTokens = stop === undefined ? [] : [...tokenizer.encode(stop)];
+  const ids = tokenizer.encode(prompt);
+  if (ids.length === 0) throw new RangeError("Cannot generate: the prompt is empty (give prompt=TEXT)");
+  const seed = num("seed", config.seed);
+  console.error(`codex generate: run ${run}, ${checkpoint.name} (step ${checkpoint.step}), seed ${seed}`);
+  const enc = new TextEncoder();
+  await Deno.stdout.write(enc.encode(prompt));
+  for await (
+    const id of streamTokens(model, ids, {
+      maxNewTokens: num("max_new_tokens", 300),
+      temperature: num("temperature", config.sample.temperature),
+      topK: num("top_k", config.sample.top_k),
+      topP: num("top_p", 1),
+      stopTokens,
+      rng: Rng.stream(seed, "sample"),
+    })
+  ) {
+    await Deno.stdout.write(enc.encode(tokenizer.decode([id])));
+  }
+  await Deno.stdout.write(enc.encode("\n"));
+  model.dispose();
+  return 0;
+}
+
+try {
+  Deno.exit(await main());
+} catch (err) {
+  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
+  Deno.exit(1);
+}
