@@ -33,7 +33,7 @@ Overrides (Hydra style):
   model=NAME            model preset: ${Object.keys(modelPresets()).join(", ")}
   data=NAME             dataset: ${listDatasets().map((d) => d.name).join(", ")}
   seed=N                one seed for init, batches, dropout and sampling (${DEFAULT_CONFIG.seed})
-  backend=NAME          wasm (default), cpu, node (needs @tensorflow/tfjs-node)
+  backend=NAME          wasm (default), cpu, node (needs @tensorflow/tfjs-node), auto
   out_dir=PATH          where runs go (${DEFAULT_CONFIG.out_dir})
   resume=RUN_ID         continue that run in place from its newest good checkpoint
                         (other overrides apply on top of its config; model, tokenizer
@@ -116,7 +116,9 @@ async function main(): Promise<number> {
             `codex train: run ${s.runId} | ${config.model.name} (${
               formatRate(s.numParams)
             } params, vocab ${s.vocabSize}) ` +
-              `on ${config.data.name} | backend ${config.backend} | seed ${config.seed}\n  folder ${s.dir}`,
+              `on ${config.data.name} | backend ${s.backend}${
+                config.backend === "auto" ? ` (${s.backendReason})` : ""
+              } | seed ${config.seed}\n  folder ${s.dir}`,
           ),
         onStepEnd: (p) =>
           progress.update(

@@ -20,6 +20,8 @@ export interface BackendInfo {
   name: BackendName;
   /** The tfjs version. */
   tfjsVersion: string;
+  /** Why this backend (`auto: tfjs-node is not installed, wasm is the fastest here`). */
+  reason: string;
 }
 
 let wasmPathSet = false;
@@ -31,9 +33,21 @@ function wasmDir(): string {
   return entry.slice(0, entry.lastIndexOf("/") + 1);
 }
 
+/** Whether `@tensorflow/tfjs-node` is installed (it is never installed on demand). */
+export function tfjsNodeAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve("@tensorflow/tfjs-node");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Starts a backend and makes it the active one. Calling it again with another
- * name switches backends (tensors move lazily between them).
+ * Starts a backend and makes it the active one: `wasm`, `cpu`, `node`, or
+ * `auto` (the fastest available: `node` when tfjs-node is installed, else
+ * `wasm`; the result says which and why). Calling it again with another name
+ * switches backends (tensors move lazily between them).
  *
  * @example
  * ```ts ignore
@@ -43,26 +57,29 @@ function wasmDir(): string {
  * ```
  */
 export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
-  if (!(BACKENDS as readonly string[]).includes(name)) {
+  if (name !== "auto" && !(BACKENDS as readonly string[]).includes(name)) {
     throw new RangeError(
-      `Cannot start backend: unknown backend "${name}" (known: ${BACKENDS.join(", ")})`,
+      `Cannot start backend: unknown backend "${name}" (known: auto, ${BACKENDS.join(", ")})`,
     );
+  }
+  let reason = `asked for ${name}`;
+  if (name === "auto") {
+    const node = tfjsNodeAvailable();
+    name = node ? "node" : "wasm";
+    reason = node ? "auto: tfjs-node is installed" : "auto: tfjs-node is not installed, wasm is the fastest here";
+  }
+  if (name === "node") {
+    if (!tfjsNodeAvailable()) {
+      throw new Error(
+        'Cannot start backend: "node" needs @tensorflow/tfjs-node, which is not installed (its install downloads libtensorflow)',
+      );
+    }
+    // tfjs-node registers the "tensorflow" backend when loaded.
+    createRequire(import.meta.url)("@tensorflow/tfjs-node");
   }
   if (name === "wasm" && !wasmPathSet) {
     setWasmPaths(wasmDir());
     wasmPathSet = true;
-  }
-  if (name === "node") {
-    try {
-      await import(["npm:@tensorflow/tfjs-node"].join(""));
-    } catch (err) {
-      throw new Error(
-        `Cannot start backend: "node" needs @tensorflow/tfjs-node, which is not installed (${
-          (err as Error).message.split("\n")[0]
-        })`,
-      );
-    }
-    name = "tensorflow";
   }
   // Production mode: no debug checks, no "install tfjs-node" banner.
   tf.enableProdMode();
@@ -70,5 +87,5 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
   if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${name}"`);
   await tf.ready();
   registerMissingKernels();
-  return { name: name === "tensorflow" ? "node" : name as BackendName, tfjsVersion: tf.version_core };
+  return { name: name as BackendName, tfjsVersion: tf.version_core, reason };
 }

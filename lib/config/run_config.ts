@@ -14,8 +14,8 @@ const positive = z.number().positive();
 export interface RunConfig {
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: number;
-  /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
-  backend: "wasm" | "cpu" | "node";
+  /** Compute backend: wasm (default), cpu, node (tfjs-node, if installed), or auto (the fastest available). */
+  backend: "wasm" | "cpu" | "node" | "auto";
   /** Run name, shown next to the run id. */
   name: string;
   /** Where runs are written. */
@@ -83,7 +83,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: z.number().int(),
   /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
-  backend: z.enum(["wasm", "cpu", "node"]),
+  backend: z.enum(["wasm", "cpu", "node", "auto"]),
   /** Run name, shown next to the run id. */
   name: z.string(),
   /** Where runs are written. */

@@ -48,7 +48,16 @@ export interface StepProgress {
 
 /** Hooks a notebook or script can pass to watch or steer a run. */
 export interface TrainCallbacks {
-  onTrainStart?(info: { runId: string; dir: string; numParams: number; vocabSize: number; resumedFrom: number }): void;
+  onTrainStart?(info: {
+    runId: string;
+    dir: string;
+    numParams: number;
+    vocabSize: number;
+    resumedFrom: number;
+    /** The backend in use, and why (`auto: ...`). */
+    backend: string;
+    backendReason: string;
+  }): void;
   onStepEnd?(p: StepProgress): void;
   onEvalEnd?(e: { step: number; valLoss: number; full: boolean }): void;
   onCheckpoint?(c: { step: number; path: string }): void;
@@ -331,6 +340,8 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       numParams: model.countParams(),
       vocabSize: tokenizer.vocabSize,
       resumedFrom,
+      backend: backend.name,
+      backendReason: backend.reason,
     });
 
     let lastVal = NaN, trainMs = 0, modelMs = 0, lastSample = -Infinity, lastCheckpointStep = resumedFrom;
