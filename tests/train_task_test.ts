@@ -26,6 +26,7 @@ async function outDir(): Promise<string> {
 
 const tiny = [
   "model=gpt-nano",
+  "train.workers=1",
   "data=first-names",
   "model.block_size=32",
   "train.batch_size=8",

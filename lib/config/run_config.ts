@@ -40,6 +40,8 @@ export interface RunConfig {
     batch_size: number;
     /** Micro-batches whose gradients are averaged into one step. */
     grad_accum_steps: number;
+    /** Cores that share each batch (data parallelism over Deno Workers); 1 = the main thread only. */
+    workers: number;
     optimizer: "adamw" | "sgd";
     /** SGD momentum (ignored by AdamW). */
     momentum: number;
@@ -100,6 +102,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     max_steps: posInt,
     batch_size: posInt,
     grad_accum_steps: posInt,
+    workers: z.number().int().min(1).max(64),
     optimizer: z.enum(["adamw", "sgd"]),
     momentum: z.number().min(0).lt(1),
     schedule: z.enum(["cosine", "linear", "constant"]),
@@ -141,9 +144,10 @@ export const DEFAULT_CONFIG: RunConfig = {
   tokenizer: { name: "char" },
   model: { name: "gpt-micro", n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0 },
   train: {
-    max_steps: 800,
+    max_steps: 1000,
     batch_size: 12,
     grad_accum_steps: 1,
+    workers: 2,
     optimizer: "adamw",
     momentum: 0.9,
     schedule: "cosine",
@@ -155,7 +159,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     beta2: 0.99,
     eps: 1e-8,
     grad_clip: 1.0,
-    eval_interval: 200,
+    eval_interval: 250,
     eval_batches: 20,
     log_interval: 10,
     early_stopping_patience: 0,

@@ -238,7 +238,7 @@ export class Lora {
             }])`,
           );
         }
-        v.assign(tf.tensor(transpose2d(t), v.shape));
+        tf.tidy(() => v.assign(tf.tensor(transpose2d(t), v.shape)));
       }
     }
     return lora;

@@ -48,8 +48,7 @@ export function setWeights(model: Model, tensors: Map<string, NamedTensor>, opti
     }
   }
   if (problems.length) throw new TypeError(`Cannot load ${source}: ${problems.join("; ")}`);
-  for (const [name, v] of model.params) {
-    const t = tensors.get(name)!;
-    v.assign(tf.tensor(t.data, v.shape, "float32"));
-  }
+  tf.tidy(() => {
+    for (const [name, v] of model.params) v.assign(tf.tensor(tensors.get(name)!.data, v.shape, "float32"));
+  });
 }

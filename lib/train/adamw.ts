@@ -76,7 +76,7 @@ export class AdamW implements Optimizer {
         if (!src || src.data.length !== target.size) {
           throw new TypeError(`Cannot restore optimizer: ${name}.${suffix} is missing or has the wrong size`);
         }
-        target.assign(tf.tensor(src.data, target.shape));
+        tf.tidy(() => target.assign(tf.tensor(src.data, target.shape)));
       }
     }
     this.t = t;

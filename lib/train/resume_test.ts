@@ -12,6 +12,7 @@ async function config(extra: string[] = [], out?: string): Promise<RunConfig> {
   const dir = out ?? await Deno.makeTempDir({ prefix: "codex-resume-test-" });
   return applyOverrides(DEFAULT_CONFIG, [
     "model=gpt-nano",
+    "train.workers=1",
     "data.name=first-names",
     "model.block_size=32",
     "model.dropout=0.1", // dropout masks must replay too

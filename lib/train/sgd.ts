@@ -56,7 +56,7 @@ export class Sgd implements Optimizer {
       if (!src || src.data.length !== b.size) {
         throw new TypeError(`Cannot restore optimizer: ${name}.momentum_buffer is missing or has the wrong size`);
       }
-      b.assign(tf.tensor(src.data, b.shape));
+      tf.tidy(() => b.assign(tf.tensor(src.data, b.shape)));
     }
     this.t = t;
   }

@@ -32,6 +32,7 @@ import { CharTokenizer } from "../tokenizers/mod.ts";
 import { clipByGlobalNorm } from "./adamw.ts";
 import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 import { createOptimizer } from "./optimizer.ts";
+import { DataParallel } from "./data_parallel.ts";
 import { learningRate } from "./schedule.ts";
 
 /** Progress after one optimizer step. */
@@ -316,6 +317,14 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       parent: initDir ? JSON.parse(await Deno.readTextFile(join(initDir, "run.json"))).run_id : null,
     });
   }
+  // Replicas on the other cores (train.workers - 1 of them), if asked for.
+  let parallel: DataParallel;
+  try {
+    parallel = await DataParallel.start(tc.workers, modelName, modelConfig, backend.name);
+  } catch (err) {
+    await run.end("failed", (err as Error).message);
+    throw err;
+  }
   const ckpt = new CheckpointManager(join(run.dir, "checkpoints"), {
     keepLast: tc.keep_last,
     keepBest: tc.keep_best,
@@ -416,16 +425,12 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       // 2. forward + backward over grad_accum_steps micro-batches, gradients averaged
       const batches = Array.from({ length: tc.grad_accum_steps }, () => randomBatch(train, B, T, batchRng));
       const tm = performance.now();
-      model.setDropoutSeed(dropoutBase + step * 4096);
       let grads: Record<string, tf.Tensor> = {};
       let loss = 0;
-      for (const b of batches) {
-        const r = tf.variableGrads(
-          () => tf.div(model.loss(b.x, b.y, B, T, true), tc.grad_accum_steps) as tf.Scalar,
-          [...model.params.values()],
-        );
-        loss += r.value.dataSync()[0]!;
-        r.value.dispose();
+      for (const [i, b] of batches.entries()) {
+        const seed = dropoutBase + (step * tc.grad_accum_steps + i) * 8192;
+        const r = await parallel.gradients(model, b, 1 / tc.grad_accum_steps, seed);
+        loss += r.loss;
         for (const [k, g] of Object.entries(r.grads)) {
           const prev = grads[k];
           grads[k] = prev ? tf.add(prev, g) : g;
@@ -540,6 +545,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     }
     throw err;
   } finally {
+    parallel.close();
     optimizer.dispose();
     model.dispose();
   }

@@ -11,6 +11,7 @@ async function tinyConfig(extra: string[] = []): Promise<RunConfig> {
   const out = await Deno.makeTempDir({ prefix: "codex-train-test-" });
   return applyOverrides(DEFAULT_CONFIG, [
     "model=gpt-nano",
+    "train.workers=1",
     "data.name=first-names",
     "model.block_size=32",
     "train.batch_size=8",

@@ -1,0 +1,133 @@
+/**
+ * Data parallelism across cores: tfjs's wasm backend runs on one thread, so
+ * codex splits each batch between the main thread and `workers - 1` Deno
+ * Workers, each with its own wasm instance and model replica. Every step the
+ * replicas get the current weights and a slice of the batch; the gradients
+ * come back and are averaged in a fixed order, so a run is deterministic for
+ * a given number of workers.
+ *
+ * @module
+ */
+import { tf } from "../backend/mod.ts";
+import type { LanguageModel, ModelConfig } from "../models/mod.ts";
+import type { Batch } from "./batches.ts";
+import type { WorkerRequest, WorkerResponse } from "./grad_worker.ts";
+
+/** Loss and gradients (keyed by variable name) of one batch. */
+export interface BatchGradients {
+  loss: number;
+  grads: Record<string, tf.Tensor>;
+}
+
+function slice(b: Batch, from: number, to: number): Batch {
+  return {
+    x: b.x.subarray(from * b.time, to * b.time),
+    y: b.y.subarray(from * b.time, to * b.time),
+    batch: to - from,
+    time: b.time,
+  };
+}
+
+/** The gradient computation of a training step, on one or several cores. */
+export class DataParallel {
+  readonly workers: Worker[];
+  /** Live tensors in each replica after its last step (a leak shows as growth). */
+  readonly workerTensors: number[] = [];
+  #pending = new Map<Worker, (r: WorkerResponse) => void>();
+
+  private constructor(workers: Worker[]) {
+    this.workers = workers;
+    for (const w of workers) {
+      w.onmessage = (e: MessageEvent<WorkerResponse>) => {
+        const resolve = this.#pending.get(w);
+        this.#pending.delete(w);
+        resolve?.(e.data);
+      };
+    }
+  }
+
+  /** Starts `n - 1` replicas of the named model (n = 1 starts none). */
+  static async start(n: number, model: string, config: ModelConfig, backend: string): Promise<DataParallel> {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`Cannot start workers: train.workers must be >= 1 (got ${n})`);
+    }
+    const workers = Array.from(
+      { length: n - 1 },
+      () => new Worker(new URL("./grad_worker.ts", import.meta.url).href, { type: "module" }),
+    );
+    const dp = new DataParallel(workers);
+    await Promise.all(workers.map((w) => dp.#call(w, { kind: "init", model, config, backend })));
+    return dp;
+  }
+
+  #call(w: Worker, msg: WorkerRequest, transfer: Transferable[] = []): Promise<WorkerResponse> {
+    return new Promise((resolve, reject) => {
+      this.#pending.set(
+        w,
+        (r) => (r.kind === "error" ? reject(new Error(`Training worker failed: ${r.message}`)) : resolve(r)),
+      );
+      w.postMessage(msg, transfer);
+    });
+  }
+
+  /**
+   * Loss and gradients of `model` on `b`, scaled by `scale` (1 / accumulation
+   * steps). With workers, rows are split evenly (the main thread takes the
+   * first share) and the results averaged by row count.
+   */
+  async gradients(model: LanguageModel, b: Batch, scale: number, dropoutSeed: number): Promise<BatchGradients> {
+    const params = [...model.params.values()];
+    const parts = this.workers.length + 1;
+    if (parts === 1 || b.batch < parts) {
+      model.setDropoutSeed(dropoutSeed);
+      const { value, grads } = tf.variableGrads(
+        () => tf.mul(model.loss(b.x, b.y, b.batch, b.time, true), scale) as tf.Scalar,
+        params,
+      );
+      const loss = value.dataSync()[0]!;
+      value.dispose();
+      return { loss, grads };
+    }
+    const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * b.batch) / parts));
+    const weights = params.map((p) => p.dataSync() as Float32Array);
+    const remote = this.workers.map((w, i) => {
+      const s = slice(b, bounds[i + 1]!, bounds[i + 2]!);
+      return this.#call(w, {
+        kind: "step",
+        weights,
+        x: s.x.slice(),
+        y: s.y.slice(),
+        batch: s.batch,
+        time: s.time,
+        scale: (scale * s.batch) / b.batch,
+        dropoutSeed: dropoutSeed + (i + 1) * 1024,
+      });
+    });
+    const own = slice(b, 0, bounds[1]!);
+    model.setDropoutSeed(dropoutSeed);
+    const local = tf.variableGrads(
+      () => tf.mul(model.loss(own.x, own.y, own.batch, own.time, true), (scale * own.batch) / b.batch) as tf.Scalar,
+      params,
+    );
+    let loss = local.value.dataSync()[0]!;
+    local.value.dispose();
+    const grads = local.grads;
+    for (const [w, r] of (await Promise.all(remote)).entries()) {
+      if (r.kind !== "grads") throw new Error(`Training worker answered ${r.kind}`);
+      this.workerTensors[w] = r.tensors;
+      loss += r.loss;
+      params.forEach((p, i) => {
+        const prev = grads[p.name]!;
+        const remoteGrad = tf.tensor(r.grads[i]!, p.shape);
+        grads[p.name] = tf.add(prev, remoteGrad);
+        tf.dispose([prev, remoteGrad]);
+      });
+    }
+    return { loss, grads };
+  }
+
+  /** Stops the replicas. */
+  close(): void {
+    for (const w of this.workers) w.terminate();
+  }
+}

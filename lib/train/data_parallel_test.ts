@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
+import { modelPresets } from "../models/mod.ts";
+import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
+import { trainLanguageModel } from "./train_lm.ts";
+import { DataParallel } from "./data_parallel.ts";
+import { initBackend, tf } from "../backend/mod.ts";
+import { createModel, type LanguageModel } from "../models/mod.ts";
+import { Rng } from "../random/mod.ts";
+
+async function config(out: string, extra: string[]): Promise<RunConfig> {
+  return applyOverrides(DEFAULT_CONFIG, [
+    "model=gpt-nano",
+    "data.name=first-names",
+    "model.block_size=32",
+    "train.batch_size=8",
+    "train.max_steps=12",
+    "train.eval_interval=6",
+    "train.eval_batches=2",
+    "sample.max_new_tokens=10",
+    `out_dir=${out}`,
+    ...extra,
+  ], { model: modelPresets() });
+}
+
+async function losses(dir: string): Promise<number[]> {
+  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
+  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
+}
+
+Deno.test("data parallel: 2 workers match 1 worker's losses, repeat exactly, and resume exactly", async () => {
+  const out = await Deno.makeTempDir({ prefix: "codex-dp-test-" });
+  const one = await trainLanguageModel(await config(out, ["train.workers=1"]));
+  const cfg2 = await config(out, ["train.workers=2", "model.dropout=0.1"]);
+  const cfg2nodrop = await config(out, ["train.workers=2"]);
+  const two = await trainLanguageModel(cfg2nodrop);
+  const [l1, l2] = [await losses(one.dir), await losses(two.dir)];
+  assert.equal(l2.length, 12);
+  l1.forEach((v, i) => assert.ok(Math.abs(v - l2[i]!) < 1e-4, `step ${i + 1}: ${v} vs ${l2[i]}`));
+  // With dropout on, two runs with 2 workers agree exactly, and so does a stop + resume.
+  const a = await trainLanguageModel(cfg2);
+  const b = await trainLanguageModel(cfg2);
+  assert.deepEqual(await losses(b.dir), await losses(a.dir));
+  const abort = new AbortController();
+  const c = await trainLanguageModel(cfg2, {
+    signal: abort.signal,
+    callbacks: { onStepEnd: (p) => p.step === 5 && abort.abort() },
+  });
+  const resumed = await trainLanguageModel(cfg2, { resume: c.run_id });
+  assert.deepEqual(await losses(resumed.dir), await losses(a.dir));
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("data parallel: a bad worker count is refused", async () => {
+  const out = await Deno.makeTempDir({ prefix: "codex-dp-test-" });
+  assert.throws(
+    () => applyOverrides(DEFAULT_CONFIG, ["train.workers=0"]),
+    /train.workers must be at least 1 \(got 0\)/,
+  );
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("data parallel: no tensors leak on either side over many steps", async () => {
+  await initBackend("wasm");
+  const cfg = { vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 };
+  const model = createModel("gpt-nano", cfg, new Rng(1)) as LanguageModel;
+  const dp = await DataParallel.start(2, "gpt-nano", cfg, "wasm");
+  const rng = new Rng(2);
+  const b = {
+    x: Int32Array.from({ length: 32 }, () => rng.int(11)),
+    y: Int32Array.from({ length: 32 }, () => rng.int(11)),
+    batch: 4,
+    time: 8,
+  };
+  const counts: number[] = [], remote: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const r = await dp.gradients(model, b, 1, 0);
+    tf.dispose(Object.values(r.grads));
+    counts.push(tf.memory().numTensors);
+    remote.push(dp.workerTensors[0]!);
+  }
+  dp.close();
+  model.dispose();
+  assert.equal(new Set(counts.slice(1)).size, 1, `main thread tensors ${counts}`);
+  assert.equal(new Set(remote.slice(1)).size, 1, `worker tensors ${remote}`);
+});
