@@ -19,3 +19,4 @@ export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimiz
 export { learningRate, type LrSchedule } from "./schedule.ts";
 export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 export { loadRunModel, type RunModel } from "./load_run_model.ts";
+export { type BatchGradients, DataParallel } from "./data_parallel.ts";
