@@ -71,6 +71,14 @@ export interface RunConfig {
     /** Also keep the best this many checkpoints by val loss. */
     keep_best: number;
   };
+  /** LoRA fine-tuning: adapters on matching dense layers, base frozen (r = 0 turns it off). */
+  lora: {
+    r: number;
+    alpha: number;
+    dropout: number;
+    /** Comma-separated substrings of layer names (`attn.c_attn,mlp.c_fc`). */
+    targets: string;
+  };
   sample: {
     max_new_tokens: number;
     temperature: number;
@@ -121,6 +129,12 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     keep_last: nonNegInt,
     keep_best: nonNegInt,
   }),
+  lora: z.strictObject({
+    r: nonNegInt,
+    alpha: positive,
+    dropout: z.number().min(0).lt(1),
+    targets: z.string().min(1),
+  }),
   sample: z.strictObject({
     max_new_tokens: nonNegInt,
     temperature: positive,
@@ -166,6 +180,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     keep_last: 2,
     keep_best: 1,
   },
+  lora: { r: 0, alpha: 16, dropout: 0, targets: "attn.c_attn" },
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };
 

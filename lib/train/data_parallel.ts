@@ -73,16 +73,23 @@ export class DataParallel {
   /**
    * Loss and gradients of `model` on `b`, scaled by `scale` (1 / accumulation
    * steps). With workers, rows are split evenly (the main thread takes the
-   * first share) and the results averaged by row count.
+   * first share) and the results averaged by row count. `trainable` (one
+   * core only) limits the gradients to some variables (LoRA adapters).
    */
-  async gradients(model: LanguageModel, b: Batch, scale: number, dropoutSeed: number): Promise<BatchGradients> {
+  async gradients(
+    model: LanguageModel,
+    b: Batch,
+    scale: number,
+    dropoutSeed: number,
+    trainable: tf.Variable[] = [...model.params.values()],
+  ): Promise<BatchGradients> {
     const params = [...model.params.values()];
     const parts = this.workers.length + 1;
     if (parts === 1 || b.batch < parts) {
       model.setDropoutSeed(dropoutSeed);
       const { value, grads } = tf.variableGrads(
         () => tf.mul(model.loss(b.x, b.y, b.batch, b.time, true), scale) as tf.Scalar,
-        params,
+        trainable,
       );
       const loss = value.dataSync()[0]!;
       value.dispose();

@@ -20,6 +20,7 @@ import {
   getModelEntry,
   isLanguageModel,
   type LanguageModel,
+  Lora,
   type ModelConfig,
   type NamedTensor,
   ngramLoss,
@@ -191,7 +192,8 @@ function buildModel(
     model.dispose();
     throw new RangeError(`Cannot train ${name}: it is a ${getModelEntry(name).task} model, not a language model`);
   }
-  if (weights) setWeights(model, weights.tensors, { source: weights.source });
+  // LoRA adapters in a checkpoint are restored after the adapters exist.
+  if (weights) setWeights(model, weights.tensors, { source: weights.source, ignore: (n) => n.includes(".lora_") });
   return model;
 }
 
@@ -279,7 +281,29 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   } else {
     model = buildModel(modelName, modelConfig, initRng);
   }
-  const optimizer = createOptimizer(model.params, tc);
+  // LoRA: adapters on the chosen layers, the base frozen; only the adapters train.
+  let lora: Lora | null = null;
+  if (cfg.lora.r > 0) {
+    if (tc.workers > 1) {
+      model.dispose();
+      throw new RangeError(`Cannot train with LoRA on ${tc.workers} workers yet: set train.workers=1`);
+    }
+    lora = Lora.apply(model, {
+      r: cfg.lora.r,
+      alpha: cfg.lora.alpha,
+      dropout: cfg.lora.dropout,
+      targets: cfg.lora.targets.split(",").map((t) => t.trim()),
+    }, Rng.stream(cfg.seed, "lora"));
+    if (resumed) {
+      for (const [name, v] of lora.params()) {
+        const t = resumed.weights.get(name);
+        if (!t) throw new TypeError(`Cannot resume: ${resumed.path} has no LoRA tensor ${name}`);
+        tf.tidy(() => v.assign(tf.tensor(t.data, v.shape)));
+      }
+    }
+  }
+  const trainable = lora ? lora.params() : model.params;
+  const optimizer = createOptimizer(trainable, tc);
   const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
   let batchRng = Rng.stream(cfg.seed, "batches");
   let step = 0, tokensSeen = 0, bestVal = Infinity, evalsSinceBest = 0;
@@ -394,7 +418,9 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       };
       const info = await ckpt.save(step, {
         weights: new Map(
-          [...model.params].map(([k, v]) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }]),
+          [...model.params, ...(lora?.params() ?? [])].map((
+            [k, v],
+          ) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }]),
         ),
         optimizer: optimizer.stateTensors(),
         state: state as unknown as Record<string, unknown>,
@@ -429,7 +455,8 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       let loss = 0;
       for (const [i, b] of batches.entries()) {
         const seed = dropoutBase + (step * tc.grad_accum_steps + i) * 8192;
-        const r = await parallel.gradients(model, b, 1 / tc.grad_accum_steps, seed);
+        lora?.setDropoutSeed(seed + 4096);
+        const r = await parallel.gradients(model, b, 1 / tc.grad_accum_steps, seed, [...trainable.values()]);
         loss += r.loss;
         for (const [k, g] of Object.entries(r.grads)) {
           const prev = grads[k];
@@ -531,6 +558,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       baselines,
       sample,
     };
+    if (lora) await lora.save(join(run.dir, "adapters"));
     await run.writeSummary({ ...result });
     run.event("end", step, stopReason, { final_val_loss: lastVal, wall_time_s: result.wall_time_s });
     await run.end(status);
@@ -546,6 +574,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     throw err;
   } finally {
     parallel.close();
+    lora?.dispose();
     optimizer.dispose();
     model.dispose();
   }

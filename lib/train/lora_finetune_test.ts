@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
+import { modelPresets } from "../models/mod.ts";
+import { CheckpointManager } from "../checkpoint/mod.ts";
+import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
+import { trainLanguageModel } from "./train_lm.ts";
+
+async function config(out: string, extra: string[]): Promise<RunConfig> {
+  return applyOverrides(DEFAULT_CONFIG, [
+    "model=gpt-nano",
+    "train.workers=1",
+    "data.name=first-names",
+    "model.block_size=32",
+    "train.batch_size=8",
+    "train.max_steps=20",
+    "train.warmup_steps=2",
+    "train.lr=3e-3",
+    "train.eval_interval=10",
+    "train.eval_batches=2",
+    "train.keep_last=0",
+    "sample.max_new_tokens=10",
+    `out_dir=${out}`,
+    ...extra,
+  ], { model: modelPresets() });
+}
+
+async function losses(dir: string): Promise<number[]> {
+  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
+  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
+}
+
+Deno.test("LoRA fine-tune: init_from a run, only adapters change, adapters saved alone, exact resume", async () => {
+  const out = await Deno.makeTempDir({ prefix: "codex-lora-test-" });
+  const base = await trainLanguageModel(await config(out, []));
+  const ft = await config(out, [
+    `init_from=${base.run_id}`,
+    "lora.r=4",
+    "lora.alpha=8",
+    "lora.targets=attn.c_attn,mlp.c_fc",
+    "lora.dropout=0.1",
+    "train.lr=1e-2",
+  ]);
+  const tuned = await trainLanguageModel(ft);
+  const info = JSON.parse(await Deno.readTextFile(join(tuned.dir, "run.json")));
+  assert.equal(info.parent, base.run_id);
+  const src = await new CheckpointManager(join(base.dir, "checkpoints")).loadBest();
+  const end = await new CheckpointManager(join(tuned.dir, "checkpoints")).loadLatest();
+  for (const [name, t] of src!.weights) assert.deepEqual(end!.weights.get(name)!.data, t.data, `${name} frozen`);
+  const adapters = [...end!.weights.keys()].filter((k) => k.includes(".lora_"));
+  assert.equal(adapters.length, 2 * 2 * 3, "A and B for 2 targets x 3 layers");
+  assert.ok(end!.weights.get("h.0.attn.c_attn.lora_B.weight")!.data.some((v) => v !== 0), "B has trained");
+  const files = [...Deno.readDirSync(join(tuned.dir, "adapters"))].map((e) => e.name).sort();
+  assert.deepEqual(files, ["adapter_config.json", "adapter_model.safetensors"]);
+  // Stop half way and resume: the same losses as the straight fine-tune.
+  const abort = new AbortController();
+  const first = await trainLanguageModel(ft, {
+    signal: abort.signal,
+    callbacks: { onStepEnd: (p) => p.step === 7 && abort.abort() },
+  });
+  const resumed = await trainLanguageModel(ft, { resume: first.run_id });
+  assert.deepEqual(await losses(resumed.dir), await losses(tuned.dir));
+  await assert.rejects(
+    async () => trainLanguageModel(await config(out, ["lora.r=4", "train.workers=2"])),
+    /Cannot train with LoRA on 2 workers yet: set train.workers=1/,
+  );
+  await Deno.remove(out, { recursive: true });
+});
