@@ -9,7 +9,7 @@ import { initBackend, tf } from "../backend/mod.ts";
 import { createModel, type LanguageModel } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
 
-async function config(out: string, extra: string[]): Promise<RunConfig> {
+function config(out: string, extra: string[]): RunConfig {
   return applyOverrides(DEFAULT_CONFIG, [
     "model=gpt-nano",
     "data.name=first-names",

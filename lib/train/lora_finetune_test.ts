@@ -6,7 +6,7 @@ import { CheckpointManager } from "../checkpoint/mod.ts";
 import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
 
-async function config(out: string, extra: string[]): Promise<RunConfig> {
+function config(out: string, extra: string[]): RunConfig {
   return applyOverrides(DEFAULT_CONFIG, [
     "model=gpt-nano",
     "train.workers=1",
