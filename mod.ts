@@ -28,3 +28,4 @@ export * from "./lib/checkpoint/mod.ts";
 export * from "./lib/telemetry/mod.ts";
 export * from "./lib/train/mod.ts";
 export * from "./lib/cli/mod.ts";
+export * from "./lib/eval/mod.ts";

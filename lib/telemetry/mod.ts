@@ -5,6 +5,7 @@
  */
 export {
   checkRecord,
+  type EvalRecord,
   type EventRecord,
   type MetricRecord,
   type RecordKind,

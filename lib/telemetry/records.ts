@@ -64,6 +64,24 @@ export interface SampleRecord {
   ts: string;
 }
 
+/** An evaluation result: `eval/metrics.ndjson` (and the same columns in `eval/metrics.csv`). */
+export interface EvalRecord {
+  schema_version: number;
+  run_id: string;
+  dataset: string;
+  split: string;
+  metric: string;
+  value: number;
+  /** Examples the value is over (windows, for language models). */
+  n: number;
+  /** Bootstrap interval, or null when none was computed. */
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Training step of the evaluated checkpoint. */
+  step: number;
+  ts: string;
+}
+
 /** A system sample: `system.ndjson`. */
 export interface SystemRecord {
   schema_version: number;
@@ -108,6 +126,19 @@ const FIELDS: Record<string, Record<string, string>> = {
     top_k: "number",
     ts: "string",
   },
+  evals: {
+    schema_version: "number",
+    run_id: "string",
+    dataset: "string",
+    split: "string",
+    metric: "string",
+    value: "number",
+    n: "number",
+    ci_low: "number?",
+    ci_high: "number?",
+    step: "number",
+    ts: "string",
+  },
   system: {
     schema_version: "number",
     run_id: "string",
@@ -121,7 +152,7 @@ const FIELDS: Record<string, Record<string, string>> = {
 };
 
 /** The record kinds stored as NDJSON. */
-export type RecordKind = "metrics" | "events" | "samples" | "system";
+export type RecordKind = "metrics" | "events" | "samples" | "system" | "evals";
 
 /**
  * Checks one record against its declared layout: exactly the declared
@@ -136,7 +167,11 @@ export function checkRecord(kind: RecordKind, record: unknown): string[] {
   for (const [k, t] of Object.entries(fields)) {
     const v = r[k];
     // A metric value may be NaN or infinite (a diverged loss); JSON writes those as null.
-    const ok = t === "number" ? typeof v === "number" || (k === "value" && v === null) : typeof v === t && v !== null;
+    const ok = t === "number?"
+      ? typeof v === "number" || v === null
+      : t === "number"
+      ? typeof v === "number" || (k === "value" && v === null)
+      : typeof v === t && v !== null;
     if (!ok) problems.push(`${kind}.${k} must be a ${t} (got ${JSON.stringify(v)})`);
   }
   for (const k of Object.keys(r)) if (!(k in fields)) problems.push(`${kind} has undeclared field ${k}`);

@@ -170,14 +170,16 @@ export async function resumeConfig(
   return { config, changed };
 }
 
+/** Mean loss per token over batches (weighted by their sizes: the last may be smaller). */
 function meanLoss(model: LanguageModel, batches: Batch[]): number {
-  let sum = 0;
+  let sum = 0, windows = 0;
   for (const b of batches) {
     const l = model.loss(b.x, b.y, b.batch, b.time);
-    sum += l.dataSync()[0]!;
+    sum += l.dataSync()[0]! * b.batch;
+    windows += b.batch;
     l.dispose();
   }
-  return sum / batches.length;
+  return sum / windows;
 }
 
 /** Builds the configured language model, with weights from a checkpoint if given. */
