@@ -32,7 +32,9 @@ warmup and cosine decay, ${DEFAULT_CONFIG.train.max_steps} steps, the batch spli
 
 Overrides (Hydra style):
   model=NAME            model preset: ${Object.keys(modelPresets()).join(", ")}
-  data=NAME             dataset: ${listDatasets().map((d) => d.name).join(", ")}
+  data=NAME             dataset: ${
+  listDatasets().filter((d) => d.task === "language-modeling").map((d) => d.name).join(", ")
+}
   seed=N                one seed for init, batches, dropout and sampling (${DEFAULT_CONFIG.seed})
   backend=NAME          wasm (default), cpu, node (needs @tensorflow/tfjs-node), auto
   out_dir=PATH          where runs go (${DEFAULT_CONFIG.out_dir})
@@ -81,7 +83,10 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  const datasets = Object.fromEntries(listDatasets().map((d) => [d.name, {}]));
+  // The trainer trains language models: classification corpora are not offered for data=.
+  const datasets = Object.fromEntries(
+    listDatasets().filter((d) => d.task === "language-modeling").map((d) => [d.name, {}]),
+  );
   const presets = { model: modelPresets(), data: datasets };
   // resume=ID continues a run: its saved config is the base the overrides apply to.
   const resumeArg = args.overrides.find((o) => o.startsWith("resume="));

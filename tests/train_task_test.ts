@@ -48,7 +48,7 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
   for (
     const [arg, msg] of [
       ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(known: gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
-      ["data=wiki", /^error: .*unknown data "wiki" \(known: first-names, moby-dick\)$/],
+      ["data=wiki", /^error: .*unknown data "wiki" \(known: first-names, moby-dick, sotu\)$/],
       ["train.max_stepz=5", /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\)$/],
       ["--bogus", /^error: Cannot parse arguments: /],
     ] as const

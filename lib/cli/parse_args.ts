@@ -12,19 +12,24 @@ export interface TaskArgs {
   flags: Record<string, string | boolean | undefined>;
   /** `key=value` overrides, in order. */
   overrides: string[];
+  /** Other arguments (only with `allowPositionals`). */
+  positionals: string[];
 }
 
 /** Parses `args` with the given flag spec; unknown flags throw a one-line error. */
 export function parseTaskArgs(
   args: string[],
   spec: Record<string, { type: "boolean" | "string"; short?: string }>,
+  options: { allowPositionals?: boolean } = {},
 ): TaskArgs {
   try {
     const { values, positionals } = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
-    for (const p of positionals) {
-      if (!p.includes("=")) throw new SyntaxError(`unexpected argument "${p}" (overrides look like key=value)`);
+    const overrides = positionals.filter((p) => p.includes("="));
+    const others = positionals.filter((p) => !p.includes("="));
+    if (others.length && !options.allowPositionals) {
+      throw new SyntaxError(`unexpected argument "${others[0]}" (overrides look like key=value)`);
     }
-    return { flags: values as TaskArgs["flags"], overrides: positionals };
+    return { flags: values as TaskArgs["flags"], overrides, positionals: others };
   } catch (err) {
     throw new SyntaxError(`Cannot parse arguments: ${(err as Error).message.split("\n")[0]}`);
   }

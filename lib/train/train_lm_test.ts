@@ -106,7 +106,7 @@ Deno.test("trainLanguageModel: bad input fails before any run folder exists", as
   );
   await assert.rejects(
     () => trainLanguageModel({ ...cfg, data: { ...cfg.data, name: "wiki" } }),
-    /unknown dataset "wiki" \(known: first-names, moby-dick\)/,
+    /unknown dataset "wiki" \(known: first-names, moby-dick, sotu, spam-assassin, or a file path\)/,
   );
   await assert.rejects(() => trainLanguageModel({ ...cfg, sample: { ...cfg.sample, prompt: "Ω" } }), /character "Ω"/);
   assert.deepEqual([...Deno.readDirSync(cfg.out_dir)], []);
