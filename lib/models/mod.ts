@@ -30,6 +30,7 @@ export {
   resolveModelConfig,
 } from "./registry.ts";
 export { getWeights, setWeights, type SetWeightsOptions } from "./weights.ts";
+export { loadPretrained, savePretrained } from "./pretrained.ts";
 export { ngramLoss } from "./ngram.ts";
 export { generate, type GenerateOptions, sampleLogits, streamTokens } from "./generate.ts";
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";
