@@ -5,55 +5,63 @@
  */
 import {
   applyOverrides,
+  compose,
+  configGroups,
+  configToYaml,
   DEFAULT_CONFIG,
   findRunDir,
   formatDuration,
   formatRate,
-  listDatasets,
   listModels,
+  listRunIds,
   modelPresets,
+  newRunId,
   parseTaskArgs,
   ProgressLine,
   readRunConfig,
   type RunConfig,
+  runLimited,
+  sweepTrials,
+  sweepValues,
   trainLanguageModel,
+  writeJsonAtomic,
 } from "../mod.ts";
 
-const HELP = `Usage: deno task train [key=value ...]
+async function help(): Promise<string> {
+  const groups = await configGroups(CONFIG_DIR);
+  const groupLines = Object.entries(groups).map(([g, o]) => `  ${`${g}=OPTION`.padEnd(20)} ${o.join(", ")}`).join("\n");
+  return `Usage: deno task train [override ...]
+       deno task train -m [override with a,b,c values ...]    (a sweep)
+       deno task train resume=RUN_ID [override ...]
 
 Trains a GPT-2-style character-level language model and writes a run folder
 under artifacts/runs/<run_id>/ (run.json, config.yaml, metrics.ndjson,
 events.ndjson, system.ndjson, samples.ndjson, checkpoints/, summary.json).
 
-With no arguments it runs the embedded default: Moby-Dick, a char tokenizer,
-gpt-micro (4 layers, 4 heads, 128 dims, context 64), batch 12, AdamW with
-warmup and cosine decay, ${DEFAULT_CONFIG.train.max_steps} steps, the batch split over 2 cores
-(about 2 minutes 10 seconds on this 2-core machine).
+With no overrides it runs configs/config.yaml: Moby-Dick, a char tokenizer,
+gpt-micro (4 layers, 4 heads, 128 dims, context 64), batch 12 split over 2 cores,
+AdamW with warmup and cosine decay, ${DEFAULT_CONFIG.train.max_steps} steps (about 2 minutes here).
 
-Overrides (Hydra style):
-  model=NAME            model preset: ${Object.keys(modelPresets()).join(", ")}
-  data=NAME             dataset: ${
-  listDatasets().filter((d) => d.task === "language-modeling").map((d) => d.name).join(", ")
-}
-  seed=N                one seed for init, batches, dropout and sampling (${DEFAULT_CONFIG.seed})
-  backend=NAME          wasm (default), cpu, node (needs @tensorflow/tfjs-node), auto
-  out_dir=PATH          where runs go (${DEFAULT_CONFIG.out_dir})
+Config groups (configs/<group>/<option>.yaml):
+${groupLines}
+
+Overrides (Hydra's grammar):
+  key=value             set a key: seed=7, train.lr=3e-4, sample.prompt="Call me"
+  +key=value            add a key that is not there: +train.tags=[baseline,char]
+  ++key=value           add or set
+  ~key                  delete a key: ~eval.bootstrap
+  group=option          choose a group option: model=gpt-nano, data=first-names, train=quick
+  values are YAML: numbers, true/false, null, "quoted", [a,b], {a:1,b:2};
+  \${train.lr}, \${.lr} and \${env:NAME,default} interpolate
   resume=RUN_ID         continue that run in place from its newest good checkpoint
-                        (other overrides apply on top of its config; model, tokenizer
-                        and data keys cannot change)
-  init_from=RUN_ID      start a new run from that run's best checkpoint (fine-tuning)
-  model.KEY=V           n_layer, n_head, n_embd, block_size, dropout
-  train.KEY=V           max_steps, batch_size, grad_accum_steps, optimizer (adamw|sgd),
-                        momentum, schedule (cosine|linear|constant), lr, min_lr,
-                        warmup_steps, weight_decay, beta1, beta2, eps, grad_clip,
-                        eval_interval, eval_batches, log_interval,
-                        early_stopping_patience, keep_last, keep_best
-  data.val_fraction=F   held-out tail of the text (${DEFAULT_CONFIG.data.val_fraction})
-  sample.KEY=V          max_new_tokens, temperature, top_k, prompt
+  init_from=RUN_ID      start from that run's best checkpoint (with lora=attn: LoRA fine-tuning)
 
 Flags:
+  --cfg                 print the composed config as YAML and exit
+  -m, --multirun        sweep: every combination of comma-separated values runs as its own
+                        subprocess (train.lr=1e-3,3e-3 model=gpt-nano,gpt-micro: 4 runs)
+  --concurrency N       trials at a time (default: cores / train.workers)
   --resume RUN_ID       same as resume=RUN_ID
-  --print-config        print the resolved config and exit
   --list-models         list the model presets and exit
   -h, --help            show this help
 
@@ -63,18 +71,92 @@ match those of a run that was never stopped.
 
 Examples:
   deno task train
-  deno task train model=gpt-nano train.max_steps=200 seed=7
+  deno task train model=gpt-nano train=quick seed=7
+  deno task train -m train.lr=1e-3,3e-3 model=gpt-nano,gpt-micro train=quick
 `;
+}
+
+const CONFIG_DIR = new URL("../configs", import.meta.url).pathname;
+
+/** Runs every combination of the comma-separated override values as its own subprocess. */
+async function runSweep(overrides: string[], concurrency: number | undefined): Promise<number> {
+  const trials = sweepTrials(overrides);
+  // The table shows what varies between trials.
+  const varying = overrides.map((o) => sweepValues(o).length > 1);
+  const shown = (t: string[]) => t.filter((_, k) => varying[k]).join(" ") || "(no swept values)";
+  // Compose every trial first: a bad key fails the sweep before anything runs.
+  const configs = await Promise.all(trials.map((t) => compose("config", t, { configDir: CONFIG_DIR })));
+  const sweepId = `sweep-${newRunId()}`;
+  const logDir = `artifacts/sweeps/${sweepId}`;
+  await Deno.mkdir(logDir, { recursive: true });
+  const cores = navigator.hardwareConcurrency || 1;
+  const limit = concurrency ?? Math.max(1, Math.floor(cores / Math.max(...configs.map((c) => c.train.workers))));
+  const task = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks.train as string;
+  const runArgs = task.split(/\s+/).slice(1); // the task's own permissions, without "deno"
+  console.log(`codex sweep ${sweepId}: ${trials.length} trials, ${limit} at a time; logs in ${logDir}/`);
+  const results = await runLimited(
+    trials.map((t, i) => async () => {
+      const name = `${sweepId}-t${i}`;
+      const t0 = performance.now();
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [...runArgs, ...t, `name=${name}`],
+        env: { CODEX_SWEEP_ID: sweepId },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      await Deno.writeFile(`${logDir}/trial-${i}.log`, new Uint8Array([...out.stderr, ...out.stdout]));
+      const code = out.code;
+      console.log(`  trial ${i} ${code === 0 ? "finished" : `failed (exit ${code})`}: ${shown(t)}`);
+      return { trial: i, overrides: shown(t), name, code, wall_s: (performance.now() - t0) / 1000 };
+    }),
+    limit,
+  );
+  // Match trials to their runs through the run names.
+  const outDirs = [...new Set(configs.map((c) => c.out_dir))];
+  const runs = new Map<string, { run_id: string; status: string; val: number | null }>();
+  for (const dir of outDirs) {
+    for (const id of await listRunIds(dir)) {
+      const info = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
+      if (info.sweep_id !== sweepId) continue;
+      let val: number | null = null;
+      try {
+        val = JSON.parse(await Deno.readTextFile(`${dir}/${id}/summary.json`)).final_val_loss;
+      } catch {
+        // no summary: the trial failed
+      }
+      runs.set(info.name, { run_id: id, status: info.status, val });
+    }
+  }
+  const rows = results.map((r) => ({ ...r, ...(runs.get(r.name) ?? { run_id: "", status: "failed", val: null }) }));
+  const head = ["trial", "overrides", "status", "val loss", "wall", "run"];
+  const cells = rows.map((r) => [
+    String(r.trial),
+    r.overrides,
+    r.code === 0 ? r.status : `failed (exit ${r.code}, see trial-${r.trial}.log)`,
+    r.val === null ? "" : r.val.toFixed(4),
+    formatDuration(r.wall_s),
+    r.run_id,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(["", line(head), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n"));
+  await writeJsonAtomic(`${logDir}/summary.json`, { sweep_id: sweepId, trials: rows });
+  const failed = rows.filter((r) => r.code !== 0).length;
+  console.log(`\n${rows.length - failed} of ${rows.length} trials finished; summary in ${logDir}/summary.json`);
+  return failed ? 1 : 0;
+}
 
 async function main(): Promise<number> {
   const args = parseTaskArgs(Deno.args, {
     help: { type: "boolean", short: "h" },
-    "print-config": { type: "boolean" },
+    cfg: { type: "boolean" },
     resume: { type: "string" },
     "list-models": { type: "boolean" },
+    multirun: { type: "boolean", short: "m" },
+    concurrency: { type: "string" },
   });
   if (args.flags.help) {
-    console.log(HELP);
+    console.log(await help());
     return 0;
   }
   if (args.flags["list-models"]) {
@@ -83,24 +165,29 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  // The trainer trains language models: classification corpora are not offered for data=.
-  const datasets = Object.fromEntries(
-    listDatasets().filter((d) => d.task === "language-modeling").map((d) => [d.name, {}]),
-  );
-  const presets = { model: modelPresets(), data: datasets };
   // resume=ID continues a run: its saved config is the base the overrides apply to.
   const resumeArg = args.overrides.find((o) => o.startsWith("resume="));
   const resume = (args.flags.resume as string | undefined) ?? resumeArg?.slice("resume=".length);
   const overrides = args.overrides.filter((o) => o !== resumeArg);
-  let base: RunConfig = DEFAULT_CONFIG;
+  if (args.flags.multirun) {
+    if (resume !== undefined) throw new SyntaxError("Cannot sweep: -m and resume= do not go together");
+    const c = args.flags.concurrency === undefined ? undefined : Number(args.flags.concurrency);
+    if (c !== undefined && !(Number.isInteger(c) && c > 0)) {
+      throw new RangeError(`Cannot sweep: --concurrency must be a positive integer (got ${args.flags.concurrency})`);
+    }
+    return await runSweep(overrides, c);
+  }
+  let config: RunConfig;
   if (resume !== undefined) {
     if (!resume) throw new SyntaxError("Cannot resume: resume= needs a run id (see artifacts/runs/)");
     const outDir = applyOverrides(DEFAULT_CONFIG, overrides.filter((o) => o.startsWith("out_dir="))).out_dir;
-    base = await readRunConfig(await findRunDir(outDir, resume));
+    const base = await readRunConfig(await findRunDir(outDir, resume));
+    config = applyOverrides(base, overrides, { model: modelPresets() });
+  } else {
+    config = await compose("config", overrides, { configDir: CONFIG_DIR });
   }
-  const config = applyOverrides(base, overrides, presets);
-  if (args.flags["print-config"]) {
-    console.log(JSON.stringify(config, null, 2));
+  if (args.flags.cfg) {
+    console.log(configToYaml(config).trimEnd());
     return 0;
   }
 
@@ -112,8 +199,10 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGINT", onSigint);
   const progress = new ProgressLine(config.train.log_interval);
   try {
+    const sweepId = Deno.env.get("CODEX_SWEEP_ID");
     const r = await trainLanguageModel(config, {
       ...(resume ? { resume } : {}),
+      ...(sweepId ? { sweepId } : {}),
       signal: abort.signal,
       log: (m) => progress.log(m),
       callbacks: {

@@ -38,7 +38,18 @@ Deno.test("train task: --help explains the options and exits 0", async () => {
   const { code, stdout } = await command(["--help"]).output();
   const text = new TextDecoder().decode(stdout);
   assert.equal(code, 0);
-  for (const s of ["Usage: deno task train", "model=NAME", "gpt-nano", "train.max_steps", "first-names", "Ctrl-C"]) {
+  for (
+    const s of [
+      "Usage: deno task train",
+      "model=OPTION",
+      "gpt-nano",
+      "+key=value",
+      "~key",
+      "--multirun",
+      "first-names",
+      "Ctrl-C",
+    ]
+  ) {
     assert.ok(text.includes(s), `help mentions ${s}`);
   }
 });
@@ -47,9 +58,12 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
   const dir = await outDir();
   for (
     const [arg, msg] of [
-      ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(known: gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
-      ["data=wiki", /^error: .*unknown data "wiki" \(known: first-names, moby-dick, sotu\)$/],
-      ["train.max_stepz=5", /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\)$/],
+      ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(available: gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
+      ["data=wiki", /^error: .*unknown data "wiki" \(available: first-names, moby-dick, sotu\)$/],
+      [
+        "train.max_stepz=5",
+        /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\); use \+train.max_stepz=\.\.\. to add it$/,
+      ],
       ["--bogus", /^error: Cannot parse arguments: /],
     ] as const
   ) {
@@ -181,5 +195,40 @@ Deno.test("train task: resume= of a run that does not exist lists the runs that 
   const { code, stderr } = await command(["resume=nope", `out_dir=${dir}`]).output();
   assert.equal(code, 1);
   assert.match(new TextDecoder().decode(stderr).trim(), /^error: Cannot find run "nope" in .* \(there are no runs\)$/);
+  await Deno.remove(join(root, dir), { recursive: true });
+});
+
+Deno.test("train task: --cfg prints the composed config as YAML; -m runs a sweep whose failed trial does not stop the others", async () => {
+  const cfg = await command(["--cfg", "model=gpt-nano", "+train.tags=[a,b]", "~eval.bootstrap"]).output();
+  const yaml = new TextDecoder().decode(cfg.stdout);
+  assert.equal(cfg.code, 0);
+  assert.match(yaml, /^seed: 1337$/m);
+  assert.match(yaml, /^ {2}name: gpt-nano$/m);
+  assert.match(yaml, /^ {2}tags:\n {4}- a\n {4}- b$/m);
+  assert.doesNotMatch(yaml, /bootstrap/);
+  const dir = await outDir();
+  const sweep = await command([
+    "-m",
+    ...tiny,
+    "train.max_steps=6",
+    "train.eval_interval=6",
+    "train.optimizer=sgd",
+    "train.grad_clip=0",
+    "train.schedule=constant",
+    "train.warmup_steps=0",
+    "train.lr=1e-2,1e6",
+    `out_dir=${dir}`,
+  ]).output();
+  const text = new TextDecoder().decode(sweep.stdout);
+  assert.equal(sweep.code, 1, text);
+  assert.match(text, /^0 +train\.lr=1e-2 +finished +\d\.\d{4}/m);
+  assert.match(text, /^1 +train\.lr=1e6 +failed \(exit 1, see trial-1\.log\)/m);
+  assert.match(text, /1 of 2 trials finished/);
+  const runs = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const infos = runs.map((r) => JSON.parse(Deno.readTextFileSync(join(root, dir, r, "run.json"))));
+  assert.equal(infos.length, 2);
+  assert.equal(new Set(infos.map((i) => i.sweep_id)).size, 1, "one sweep id groups the trials");
+  assert.match(infos[0]!.sweep_id, /^sweep-\d{8}-\d{6}-[0-9a-f]{4}$/);
+  assert.deepEqual(infos.map((i) => i.status).sort(), ["failed", "finished"]);
   await Deno.remove(join(root, dir), { recursive: true });
 });

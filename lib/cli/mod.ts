@@ -6,3 +6,4 @@
 export { parseTaskArgs, type TaskArgs } from "./parse_args.ts";
 export { formatDuration, formatRate } from "./format.ts";
 export { ProgressLine } from "./progress.ts";
+export { runLimited, sweepTrials, sweepValues } from "./sweep.ts";

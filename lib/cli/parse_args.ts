@@ -24,8 +24,10 @@ export function parseTaskArgs(
 ): TaskArgs {
   try {
     const { values, positionals } = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
-    const overrides = positionals.filter((p) => p.includes("="));
-    const others = positionals.filter((p) => !p.includes("="));
+    // Overrides: key=value, +key=value, ++key=value, and ~key (a deletion has no "=").
+    const isOverride = (p: string) => p.includes("=") || /^~[A-Za-z_]/.test(p);
+    const overrides = positionals.filter(isOverride);
+    const others = positionals.filter((p) => !isOverride(p));
     if (others.length && !options.allowPositionals) {
       throw new SyntaxError(`unexpected argument "${others[0]}" (overrides look like key=value)`);
     }

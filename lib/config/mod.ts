@@ -6,3 +6,12 @@
 export { DEFAULT_CONFIG, type RunConfig, RunConfigSchema, validateRunConfig } from "./run_config.ts";
 export { applyOverrides, closest, type Override, parseOverride, type Presets } from "./overrides.ts";
 export { configHash, configToYaml } from "./config_hash.ts";
+export {
+  compose,
+  type ComposeOptions,
+  configGroups,
+  type HydraOverride,
+  initialize,
+  parseHydraOverride,
+  resolveInterpolations,
+} from "./compose.ts";

@@ -70,6 +70,15 @@ export interface RunConfig {
     keep_last: number;
     /** Also keep the best this many checkpoints by val loss. */
     keep_best: number;
+    /** Free-form labels for the run (`+train.tags=[baseline,char]`). */
+    tags?: string[];
+  };
+  /** How `deno task eval` scores the run by default. */
+  eval: {
+    /** Bootstrap resamples; absent (`~eval.bootstrap`) means no intervals. */
+    bootstrap?: number;
+    method: "percentile" | "bca";
+    level: number;
   };
   /** LoRA fine-tuning: adapters on matching dense layers, base frozen (r = 0 turns it off). */
   lora: {
@@ -128,6 +137,12 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     early_stopping_patience: nonNegInt,
     keep_last: nonNegInt,
     keep_best: nonNegInt,
+    tags: z.array(z.string()).optional(),
+  }),
+  eval: z.strictObject({
+    bootstrap: nonNegInt.optional(),
+    method: z.enum(["percentile", "bca"]),
+    level: z.number().gt(0).lt(1),
   }),
   lora: z.strictObject({
     r: nonNegInt,
@@ -181,6 +196,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     keep_best: 1,
   },
   lora: { r: 0, alpha: 16, dropout: 0, targets: "attn.c_attn" },
+  eval: { bootstrap: 1000, method: "percentile", level: 0.95 },
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };
 

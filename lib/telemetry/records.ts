@@ -24,6 +24,8 @@ export interface RunInfo {
   backend: string;
   versions: Record<string, string>;
   parent: string | null;
+  /** The sweep this run is a trial of (`deno task train -m ...`), or null. */
+  sweep_id: string | null;
   error: string | null;
 }
 

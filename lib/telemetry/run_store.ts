@@ -77,6 +77,7 @@ export interface CreateRunOptions {
   backend: string;
   versions: Record<string, string>;
   parent?: string | null;
+  sweepId?: string | null;
 }
 
 /** An open run: its folder, its writers, and its status. */
@@ -126,6 +127,7 @@ export class Run {
       backend: o.backend,
       versions: o.versions,
       parent: o.parent ?? null,
+      sweep_id: o.sweepId ?? null,
       error: null,
     };
     await writeFileAtomic(join(dir, "config.yaml"), o.configYaml);

@@ -79,6 +79,8 @@ export interface TrainOptions {
    * the architecture keys; see {@linkcode resumeConfig}.
    */
   resume?: string;
+  /** Marks the run as a trial of this sweep (`run.json` `sweep_id`). */
+  sweepId?: string;
 }
 
 /** What a finished (or interrupted) run reports; also `summary.json`. */
@@ -341,6 +343,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       backend: backend.name,
       versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
       parent: initDir ? JSON.parse(await Deno.readTextFile(join(initDir, "run.json"))).run_id : null,
+      sweepId: options.sweepId ?? null,
     });
   }
   // Replicas on the other cores (train.workers - 1 of them), if asked for.

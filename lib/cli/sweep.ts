@@ -1,0 +1,62 @@
+/**
+ * Sweeps (Hydra's multirun): overrides with comma-separated values are axes;
+ * every combination runs as its own subprocess, a few at a time, and the
+ * results come back as a table.
+ *
+ * @module
+ */
+
+/** Splits `key=a,b,c` into its values, ignoring commas inside brackets and quotes. */
+export function sweepValues(override: string): string[] {
+  const eq = override.indexOf("=");
+  if (eq < 0) return [override];
+  const key = override.slice(0, eq), raw = override.slice(eq + 1);
+  const parts: string[] = [];
+  let depth = 0, quote = "", cur = "";
+  for (const ch of raw) {
+    if (quote) {
+      if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "[" || ch === "{") depth++;
+    else if (ch === "]" || ch === "}") depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+      continue;
+    }
+    cur += ch;
+  }
+  parts.push(cur);
+  return parts.map((p) => `${key}=${p}`);
+}
+
+/**
+ * Every combination of the overrides' values, in order (the last axis varies fastest).
+ *
+ * @example
+ * ```ts
+ * import { sweepTrials } from "./sweep.ts";
+ * const t = sweepTrials(["train.lr=1e-3,3e-3", "model=gpt-nano,gpt-micro", "seed=1"]);
+ * if (t.length !== 4 || t[1]!.join(" ") !== "train.lr=1e-3 model=gpt-micro seed=1") throw new Error("bad grid");
+ * ```
+ */
+export function sweepTrials(overrides: string[]): string[][] {
+  return overrides.map(sweepValues).reduce<string[][]>(
+    (acc, values) => acc.flatMap((prefix) => values.map((v) => [...prefix, v])),
+    [[]],
+  );
+}
+
+/** Runs `jobs` with at most `limit` at a time; results keep the jobs' order. */
+export async function runLimited<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  return results;
+}

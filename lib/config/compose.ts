@@ -1,0 +1,321 @@
+/**
+ * Hydra-style composition: a primary `config.yaml` with a defaults list of
+ * groups (`model/`, `data/`, `train/`, ...), each option a YAML file holding
+ * only what it sets; overrides in Hydra's grammar; `${...}` interpolation
+ * resolved after composition; then schema validation.
+ *
+ * Override grammar: `key=value` (set an existing key), `+key=value` (add a
+ * new key), `++key=value` (add or set), `~key` or `~key=value` (delete),
+ * `group=option` (choose a group option), `+group=option` (add a group).
+ * Values are YAML: numbers, booleans, `null`, quoted strings, lists `[a,b]`
+ * and dicts `{a:1,b:2}`. Interpolation: `${train.lr}` (absolute),
+ * `${.lr}` / `${..seed}` (relative to the node), `${env:CODEX_DATA,./data}`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { closest } from "./overrides.ts";
+import { type RunConfig, validateRunConfig } from "./run_config.ts";
+
+type Node = Record<string, unknown>;
+
+/** One parsed override. */
+export interface HydraOverride {
+  op: "set" | "add" | "force" | "delete";
+  key: string;
+  value?: unknown;
+  /** The text as given. */
+  raw: string;
+}
+
+function parseValue(raw: string, arg: string): unknown {
+  if (raw === "") return "";
+  // Hydra writes dicts as {a:1,b:2}; YAML needs a space after the colon.
+  const text = raw.startsWith("{") ? raw.replace(/([{,]\s*[^\s:{},]+):(?=\S)/g, "$1: ") : raw;
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      if (/^[[{]/.test(raw)) throw new SyntaxError(`Cannot parse override "${arg}": ${err.message.split("\n")[0]}`);
+      return raw;
+    }
+    throw err;
+  }
+}
+
+/** Parses one override in Hydra's grammar. */
+export function parseHydraOverride(arg: string): HydraOverride {
+  const m = /^(\+\+|\+|~)?([A-Za-z_][\w-]*(?:\.[\w-]+)*)(?:=([\s\S]*))?$/.exec(arg);
+  if (!m) throw new SyntaxError(`Cannot parse override "${arg}": expected key=value, +key=value, ++key=value or ~key`);
+  const [, prefix, key, raw] = m;
+  if (prefix === "~") {
+    return raw === undefined
+      ? { op: "delete", key: key!, raw: arg }
+      : { op: "delete", key: key!, value: parseValue(raw, arg), raw: arg };
+  }
+  if (raw === undefined) throw new SyntaxError(`Cannot parse override "${arg}": "${key}" needs a value (${key}=...)`);
+  return {
+    op: prefix === "++" ? "force" : prefix === "+" ? "add" : "set",
+    key: key!,
+    value: parseValue(raw, arg),
+    raw: arg,
+  };
+}
+
+async function readYaml(path: string): Promise<Node> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new Error(`Cannot load config: ${path} cannot be read (${(err as Error).message.split("\n")[0]})`);
+  }
+  try {
+    const v = parseYaml(text) ?? {};
+    if (typeof v !== "object" || Array.isArray(v)) throw new TypeError(`Cannot load config: ${path} is not a mapping`);
+    return v as Node;
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      throw new SyntaxError(
+        `Cannot load config: ${path}${pos ? ` line ${pos.line}, column ${pos.col}` : ""}: ${
+          err.message.split("\n")[0]
+        }`,
+      );
+    }
+    throw err;
+  }
+}
+
+async function groupOptions(configDir: string, group: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(join(configDir, group))) {
+      if (e.name.endsWith(".yaml")) out.push(e.name.slice(0, -5));
+    }
+  } catch {
+    // not a group
+  }
+  return out.sort();
+}
+
+function getAt(node: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Node)[k] : undefined), node);
+}
+
+function hasAt(node: Node, path: string[]): boolean {
+  let cur: unknown = node;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object" || !(k in (cur as Node))) return false;
+    cur = (cur as Node)[k];
+  }
+  return true;
+}
+
+function leafKeys(obj: Node, prefix = ""): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? leafKeys(v as Node, `${prefix}${k}.`) : [`${prefix}${k}`]
+  );
+}
+
+/** Resolves `${...}` interpolations everywhere in `root`, detecting cycles. */
+export function resolveInterpolations(
+  root: Node,
+  env: (name: string) => string | undefined = (n) => Deno.env.get(n),
+): Node {
+  const INTERP = /\$\{([^}]*)\}/g;
+  const resolving: string[] = [];
+  const resolveRef = (ref: string, at: string[]): unknown => {
+    if (ref.startsWith("env:")) {
+      const [name, ...rest] = ref.slice(4).split(",");
+      const v = env(name!.trim());
+      if (v !== undefined) return v;
+      if (rest.length) return rest.join(",").trim();
+      throw new RangeError(
+        `Cannot resolve config: \${${ref}} in ${at.join(".")}: environment variable ${name} is not set`,
+      );
+    }
+    let path: string[];
+    if (ref.startsWith(".")) {
+      const up = ref.match(/^\.+/)![0].length;
+      path = [...at.slice(0, at.length - up), ...ref.slice(up).split(".").filter(Boolean)];
+    } else path = ref.split(".");
+    const key = path.join(".");
+    if (resolving.includes(key)) {
+      throw new RangeError(`Cannot resolve config: interpolation cycle ${[...resolving, key].join(" -> ")}`);
+    }
+    if (!hasAt(root, path)) {
+      throw new RangeError(
+        `Cannot resolve config: \${${ref}} in ${at.join(".")} refers to a missing key (chain: ${
+          [...resolving, key].join(" -> ")
+        })`,
+      );
+    }
+    return resolveAt(path);
+  };
+  const resolveAt = (path: string[]): unknown => {
+    const v = getAt(root, path);
+    if (typeof v !== "string" || !v.includes("${")) return v;
+    resolving.push(path.join("."));
+    try {
+      const whole = /^\$\{([^}]*)\}$/.exec(v);
+      const out = whole
+        ? resolveRef(whole[1]!, path)
+        : v.replace(INTERP, (_, ref: string) => String(resolveRef(ref, path)));
+      // Store the result so later references reuse it.
+      const parent = getAt(root, path.slice(0, -1)) as Node;
+      parent[path.at(-1)!] = out;
+      return out;
+    } finally {
+      resolving.pop();
+    }
+  };
+  for (const key of leafKeys(root)) resolveAt(key.split("."));
+  return root;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Options of {@linkcode compose}. */
+export interface ComposeOptions {
+  /** The folder of `config.yaml` and the group folders (default `configs`). */
+  configDir?: string;
+}
+
+/**
+ * Composes `<configDir>/<name>.yaml` with its defaults and the overrides,
+ * resolves interpolations, validates, and returns a frozen config.
+ *
+ * @example
+ * ```ts ignore
+ * import { compose } from "./compose.ts";
+ * const cfg = await compose("config", ["model=gpt-mini", "train.lr=3e-4", "++seed=7"], { configDir: "configs" });
+ * console.log(cfg.model.n_layer); // 6
+ * ```
+ */
+export async function compose(
+  name: string,
+  overrides: string[] = [],
+  options: ComposeOptions = {},
+): Promise<RunConfig> {
+  const configDir = options.configDir ?? "configs";
+  const primaryPath = join(configDir, `${name}.yaml`);
+  const primary = await readYaml(primaryPath);
+  const defaults = (primary.defaults ?? []) as (string | Record<string, string>)[];
+  if (!Array.isArray(defaults)) throw new TypeError(`Cannot load config: ${primaryPath} defaults must be a list`);
+  delete primary.defaults;
+
+  // Group choices: the defaults list, then group=option overrides.
+  const parsed = overrides.map(parseHydraOverride);
+  const choices = new Map<string, string>();
+  const order: string[] = [];
+  for (const d of defaults) {
+    if (d === "_self_") order.push("_self_");
+    else if (typeof d === "object" && d) {
+      const [g, o] = Object.entries(d)[0]!;
+      choices.set(g, String(o));
+      order.push(g);
+    } else {throw new TypeError(
+        `Cannot load config: ${primaryPath} has a defaults entry ${JSON.stringify(d)} (expected {group: option})`,
+      );}
+  }
+  if (!order.includes("_self_")) order.push("_self_");
+  const keyOps: HydraOverride[] = [];
+  for (const o of parsed) {
+    const options = !o.key.includes(".") && o.op !== "delete" ? await groupOptions(configDir, o.key) : [];
+    if (options.length && typeof o.value === "string") {
+      if (!options.includes(o.value)) {
+        throw new RangeError(
+          `Cannot apply override ${o.raw}: unknown ${o.key} "${o.value}" (available: ${options.join(", ")})`,
+        );
+      }
+      if (!choices.has(o.key)) {
+        if (o.op !== "add" && o.op !== "force") {
+          throw new RangeError(
+            `Cannot apply override ${o.raw}: ${o.key} is not in the defaults list (add it with +${o.key}=${o.value})`,
+          );
+        }
+        order.splice(order.indexOf("_self_"), 0, o.key);
+      }
+      choices.set(o.key, o.value);
+    } else keyOps.push(o);
+  }
+
+  // Compose in order; _self_ is where the primary file's own keys go.
+  const cfg: Node = {};
+  for (const g of order) {
+    if (g === "_self_") Object.assign(cfg, structuredClone(primary));
+    else cfg[g] = await readYaml(join(configDir, g, `${choices.get(g)}.yaml`));
+  }
+
+  // Key overrides.
+  for (const o of keyOps) {
+    const path = o.key.split(".");
+    const parentPath = path.slice(0, -1), last = path.at(-1)!;
+    const exists = hasAt(cfg, path);
+    if (o.op === "set" && !exists) {
+      const hint = closest(o.key, leafKeys(cfg));
+      throw new RangeError(
+        `Cannot apply override ${o.raw}: unknown key "${o.key}"${
+          hint ? ` (did you mean "${hint}"?)` : ""
+        }; use +${o.key}=... to add it`,
+      );
+    }
+    if (o.op === "add" && exists) {
+      throw new RangeError(
+        `Cannot apply override ${o.raw}: "${o.key}" already exists (use ${o.key}=... or ++${o.key}=...)`,
+      );
+    }
+    if (o.op === "delete" && !exists) {
+      throw new RangeError(`Cannot apply override ${o.raw}: there is no key "${o.key}" to delete`);
+    }
+    let parent = cfg;
+    for (const k of parentPath) {
+      if (parent[k] === undefined && (o.op === "add" || o.op === "force")) parent[k] = {};
+      if (parent[k] === null || typeof parent[k] !== "object") {
+        throw new TypeError(`Cannot apply override ${o.raw}: ${parentPath.join(".")} is not a mapping`);
+      }
+      parent = parent[k] as Node;
+    }
+    if (o.op === "delete") {
+      if ("value" in o && JSON.stringify(parent[last]) !== JSON.stringify(o.value)) {
+        throw new RangeError(
+          `Cannot apply override ${o.raw}: ${o.key} is ${JSON.stringify(parent[last])}, not ${JSON.stringify(o.value)}`,
+        );
+      }
+      delete parent[last];
+    } else {
+      // A string key keeps a value YAML read as a number or boolean as text.
+      parent[last] = typeof parent[last] === "string" && o.value !== null && typeof o.value !== "object"
+        ? String(o.value)
+        : o.value;
+    }
+  }
+  resolveInterpolations(cfg);
+  return deepFreeze(validateRunConfig(cfg, primaryPath));
+}
+
+/**
+ * Binds a config folder, for notebooks: `const hydra = initialize({ configDir });
+ * await hydra.compose("config", ["model=gpt-nano"])`.
+ */
+export function initialize(
+  options: ComposeOptions = {},
+): { compose(name: string, overrides?: string[]): Promise<RunConfig> } {
+  return { compose: (name, overrides = []) => compose(name, overrides, options) };
+}
+
+/** The options of every group in `configDir`, for `--help` and error messages. */
+export async function configGroups(configDir = "configs"): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for await (const e of Deno.readDir(configDir)) {
+    if (e.isDirectory) out[e.name] = await groupOptions(configDir, e.name);
+  }
+  return Object.fromEntries(Object.entries(out).sort());
+}
