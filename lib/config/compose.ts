@@ -298,7 +298,19 @@ export async function compose(
     }
   }
   resolveInterpolations(cfg);
-  return deepFreeze(validateRunConfig(cfg, primaryPath));
+  // Name the file the failing key came from (a group option's file, or the
+  // primary), and the override that set it, if one did.
+  try {
+    return deepFreeze(validateRunConfig(cfg, primaryPath));
+  } catch (err) {
+    const m = /^Cannot load [^:]+: (\S+) ([\s\S]*)$/.exec((err as Error).message);
+    if (!m) throw err;
+    const [, key, rest] = m;
+    const group = key!.split(".")[0]!;
+    const file = choices.has(group) ? join(configDir, group, `${choices.get(group)}.yaml`) : primaryPath;
+    const by = keyOps.find((o) => o.key === key);
+    throw new TypeError(`Cannot load ${file}: ${key} ${rest}${by ? ` (set by override ${by.raw})` : ""}`);
+  }
 }
 
 /**

@@ -51,7 +51,10 @@ Deno.test("compose: bad overrides name the key, the options or the type", async 
   await bad(["train.lrr=1"], /unknown key "train.lrr" \(did you mean "train.lr"\?\)/);
   await bad(["+train.lr=1"], /"train.lr" already exists/);
   await bad(["~train.nothing"], /there is no key "train.nothing" to delete/);
-  await bad(["train.lr=fast"], /train.lr must be a number \(got "fast"\)/);
+  await bad(
+    ["train.lr=fast"],
+    /Cannot load .*configs\/train\/default.yaml: train.lr must be a number \(got "fast"\) \(set by override train.lr=fast\)/,
+  );
   await bad(["+bogus=1"], /has unknown key\(s\) bogus/);
   await bad(["train.lr"], /"train.lr" needs a value/);
 });
