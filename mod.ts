@@ -29,3 +29,4 @@ export * from "./lib/telemetry/mod.ts";
 export * from "./lib/train/mod.ts";
 export * from "./lib/cli/mod.ts";
 export * from "./lib/eval/mod.ts";
+export * from "./lib/safety/mod.ts";

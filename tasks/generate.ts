@@ -5,7 +5,7 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
-import { loadRunModel, parseTaskArgs, Rng, streamTokens } from "../mod.ts";
+import { loadRunModel, parseTaskArgs, Rng, sanitize, streamTokens } from "../mod.ts";
 
 const HELP = `Usage: deno task generate run=RUN_ID [key=value ...]
 
@@ -77,12 +77,18 @@ async function main(): Promise<number> {
     : String(parseYaml(promptRaw.startsWith('"') ? promptRaw : JSON.stringify(promptRaw)));
   const stop = kv.get("stop");
   const stopTokens = stop === undefined ? [] : [...tokenizer.encode(stop)];
+  // With the run's safety filters on, the prompt is checked first, and the output is
+  // checked before it is shown (so it prints when complete rather than token by token).
+  const safety = config.safety.enabled;
+  const policy = config.safety.policy ? { policy: config.safety.policy } : {};
+  if (safety) await sanitize(prompt, { stage: "prompt", ...policy });
   const ids = tokenizer.encode(prompt);
   if (ids.length === 0) throw new RangeError("Cannot generate: the prompt is empty (give prompt=TEXT)");
   const seed = num("seed", config.seed);
   console.error(`codex generate: run ${run}, ${checkpoint.name} (step ${checkpoint.step}), seed ${seed}`);
   const enc = new TextEncoder();
-  await Deno.stdout.write(enc.encode(prompt));
+  if (!safety) await Deno.stdout.write(enc.encode(prompt));
+  let generated = "";
   for await (
     const id of streamTokens(model, ids, {
       maxNewTokens: num("max_new_tokens", 300),
@@ -93,7 +99,18 @@ async function main(): Promise<number> {
       rng: Rng.stream(seed, "sample"),
     })
   ) {
-    await Deno.stdout.write(enc.encode(tokenizer.decode([id])));
+    const piece = tokenizer.decode([id]);
+    if (safety) generated += piece;
+    else await Deno.stdout.write(enc.encode(piece));
+  }
+  if (safety) {
+    const checked = await sanitize(prompt + generated, { stage: "output", ...policy }).catch((err) => {
+      if ((err as Error).name === "SafetyViolation") {
+        return { text: `[blocked by the safety policy: ${(err as Error).message}]` };
+      }
+      throw err;
+    });
+    await Deno.stdout.write(enc.encode(checked.text));
   }
   await Deno.stdout.write(enc.encode("\n"));
   model.dispose();

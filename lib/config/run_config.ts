@@ -73,6 +73,12 @@ export interface RunConfig {
     /** Free-form labels for the run (`+train.tags=[baseline,char]`). */
     tags?: string[];
   };
+  /** Safety filters on the training data and the generated sample. */
+  safety: {
+    enabled: boolean;
+    /** A policy file; "" uses the default pack (configs/safety/policy.yaml or CODEX_SAFETY_POLICY). */
+    policy: string;
+  };
   /** How `deno task eval` scores the run by default. */
   eval: {
     /** Bootstrap resamples; absent (`~eval.bootstrap`) means no intervals. */
@@ -139,6 +145,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     keep_best: nonNegInt,
     tags: z.array(z.string()).optional(),
   }),
+  safety: z.strictObject({ enabled: z.boolean(), policy: z.string() }),
   eval: z.strictObject({
     bootstrap: nonNegInt.optional(),
     method: z.enum(["percentile", "bca"]),
@@ -196,6 +203,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     keep_best: 1,
   },
   lora: { r: 0, alpha: 16, dropout: 0, targets: "attn.c_attn" },
+  safety: { enabled: false, policy: "" },
   eval: { bootstrap: 1000, method: "percentile", level: 0.95 },
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };

@@ -29,3 +29,10 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
+
+/** Appends one JSON record as a line to `path` (creating it and its folder), in a single write. */
+export async function appendJsonLine(path: string, record: unknown): Promise<void> {
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { append: true });
+}

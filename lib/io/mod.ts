@@ -3,5 +3,5 @@
  *
  * @module
  */
-export { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
+export { appendJsonLine, writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 export { sha256Hex, stableStringify } from "./sha256.ts";

@@ -30,6 +30,7 @@ import {
 import { Rng, type RngState } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { CharTokenizer } from "../tokenizers/mod.ts";
+import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
 import { clipByGlobalNorm } from "./adamw.ts";
 import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 import { createOptimizer } from "./optimizer.ts";
@@ -245,7 +246,13 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   }
   const initDir = cfg.init_from ? await findRunDir(cfg.out_dir, cfg.init_from) : null;
   const backend = await initBackend(cfg.backend);
-  const text = await loadText(cfg.data.name);
+  // With safety on, the corpus is filtered (redacted) before anything sees it; a block refuses to train.
+  const safetyEvents: SafetyEvent[] = [];
+  const safetyPolicy = cfg.safety.policy ? { policy: cfg.safety.policy } : {};
+  const rawText = await loadText(cfg.data.name);
+  const text = cfg.safety.enabled
+    ? (await sanitize(rawText, { stage: "data", ...safetyPolicy, onEvent: (e) => safetyEvents.push(e) })).text
+    : rawText;
   const tokenizerSource = resumeDir ?? initDir;
   const tokenizer = tokenizerSource
     ? CharTokenizer.fromJSON(
@@ -372,6 +379,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         baselines,
       });
     }
+    for (const e of safetyEvents) run.event("safety", 0, e.rule_id, { ...e, run_id: run.id });
     callbacks.onTrainStart?.({
       runId: run.id,
       dir: run.dir,
@@ -532,7 +540,20 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       topK: cfg.sample.top_k,
       rng: Rng.stream(cfg.seed, "sample"),
     });
-    const sample = tokenizer.decode(out.subarray(prompt.length ? prompt.length : 1));
+    let sample = tokenizer.decode(out.subarray(prompt.length ? prompt.length : 1));
+    if (cfg.safety.enabled) {
+      try {
+        sample = (await sanitize(sample, {
+          stage: "output",
+          ...safetyPolicy,
+          runId: run.id,
+          onEvent: (e) => run.event("safety", step, e.rule_id, { ...e }),
+        })).text;
+      } catch (err) {
+        if (!(err instanceof SafetyViolation)) throw err;
+        sample = `[blocked by the safety policy: ${err.ruleIds.join(", ")}]`;
+      }
+    }
     run.sample({
       step,
       prompt: cfg.sample.prompt,

@@ -152,3 +152,32 @@ Deno.test("trainLanguageModel: an error mid-run marks the run failed with the me
   assert.deepEqual(events.at(-1), { ...events.at(-1), kind: "error", message: "disk full" });
   await Deno.remove(cfg.out_dir, { recursive: true });
 });
+
+Deno.test("trainLanguageModel: safety.enabled redacts the data before training and logs safety events in the run", async () => {
+  const { registerDataset } = await import("../data/mod.ts");
+  registerDataset({
+    name: "test-leaky",
+    description: "names with an e-mail address in them",
+    source: "test",
+    license: "test",
+    task: "language-modeling",
+    fields: ["text"],
+    load: () => Promise.resolve("alice\nbob\nwrite to jane.doe@corp.io\n".repeat(200)),
+  }, { replace: true });
+  const cfg = await tinyConfig([
+    "data.name=test-leaky",
+    "safety.enabled=true",
+    "train.max_steps=5",
+    "train.eval_interval=5",
+  ]);
+  const r = await trainLanguageModel(cfg);
+  const tok = JSON.parse(await Deno.readTextFile(join(r.dir, "tokenizer.json")));
+  assert.ok(tok.vocab.includes("[") && !tok.vocab.includes("@"), "the model never saw the address");
+  const events = await readNdjson<{ kind: string; message: string; data: { hash?: string } }>(
+    join(r.dir, "events.ndjson"),
+  );
+  const safety = events.filter((e) => e.kind === "safety");
+  assert.equal(safety.length, 200);
+  assert.ok(safety.every((e) => e.message === "email-address" && /^[0-9a-f]{16}$/.test(e.data.hash!)));
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});

@@ -1,0 +1,172 @@
+/**
+ * Safety policies: YAML with rules (id, description, severity, action,
+ * replacement, applies_to, match: literals and patterns, optional validator),
+ * an allow list, a bypass switch and a log path. Loading validates every
+ * field and compiles every pattern, naming the rule on any problem.
+ *
+ * @module
+ */
+import { parse as parseYaml } from "yaml";
+
+/** Where text is checked. */
+export type Stage = "prompt" | "output" | "data";
+/** What a match does. */
+export type Action = "block" | "redact" | "flag";
+
+/** A compiled rule. */
+export interface SafetyRule {
+  id: string;
+  description: string;
+  severity: "low" | "medium" | "high" | "critical";
+  action: Action;
+  replacement: string;
+  applies_to: Stage[];
+  literals: string[];
+  patterns: RegExp[];
+  /** A check a match must also pass (`luhn` for card numbers). */
+  validate?: "luhn";
+}
+
+/** A loaded policy. */
+export interface SafetyPolicy {
+  version: number;
+  bypass: boolean;
+  log_path: string;
+  allow: { literals: string[]; patterns: RegExp[] };
+  rules: SafetyRule[];
+  /** A module exporting `classify(text, stage)`; a truthy answer (or `{ block: true }`) vetoes. */
+  classifier?: string;
+  /** Where it was loaded from. */
+  source: string;
+}
+
+const STAGES: Stage[] = ["prompt", "output", "data"];
+const ACTIONS: Action[] = ["block", "redact", "flag"];
+const SEVERITIES = ["low", "medium", "high", "critical"];
+
+function compile(source: string, where: string, pattern: unknown, flags: string): RegExp {
+  if (typeof pattern !== "string") {
+    throw new TypeError(`Cannot load policy ${source}: ${where} has a pattern that is not a string`);
+  }
+  try {
+    return new RegExp(pattern, flags.includes("g") ? flags : flags + "g");
+  } catch (err) {
+    throw new SyntaxError(
+      `Cannot load policy ${source}: ${where} has an invalid pattern ${JSON.stringify(pattern)} (${
+        (err as Error).message
+      })`,
+    );
+  }
+}
+
+/** Validates and compiles a parsed policy object. */
+export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
+  if (!raw || typeof raw !== "object") throw new TypeError(`Cannot load policy ${source}: it is not a mapping`);
+  const p = raw as Record<string, unknown>;
+  const list = (v: unknown, what: string): unknown[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw new TypeError(`Cannot load policy ${source}: ${what} must be a list`);
+    return v;
+  };
+  const allow = (p.allow ?? {}) as Record<string, unknown>;
+  const rules = list(p.rules, "rules").map((r, i): SafetyRule => {
+    const rule = r as Record<string, unknown>;
+    const id = typeof rule.id === "string" && rule.id ? rule.id : `rules[${i}]`;
+    const where = `rule ${id}`;
+    if (typeof rule.id !== "string" || !rule.id) {
+      throw new TypeError(`Cannot load policy ${source}: rules[${i}] has no id`);
+    }
+    const action = rule.action as Action;
+    if (!ACTIONS.includes(action)) {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has action ${
+          JSON.stringify(rule.action)
+        } (expected block, redact or flag)`,
+      );
+    }
+    const severity = (rule.severity ?? "medium") as SafetyRule["severity"];
+    if (!SEVERITIES.includes(severity)) {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has severity ${JSON.stringify(rule.severity)} (expected ${
+          SEVERITIES.join(", ")
+        })`,
+      );
+    }
+    const stages = list(rule.applies_to ?? STAGES, `${where} applies_to`) as Stage[];
+    for (const s of stages) {
+      if (!STAGES.includes(s)) {
+        throw new RangeError(
+          `Cannot load policy ${source}: ${where} applies to unknown stage ${
+            JSON.stringify(s)
+          } (expected prompt, output or data)`,
+        );
+      }
+    }
+    const match = (rule.match ?? {}) as Record<string, unknown>;
+    const flags = typeof match.flags === "string" ? match.flags : "u";
+    const literals = list(match.literals, `${where} match.literals`).map((l) => String(l));
+    const patterns = list(match.patterns, `${where} match.patterns`).map((pat) => compile(source, where, pat, flags));
+    if (!literals.length && !patterns.length) {
+      throw new TypeError(`Cannot load policy ${source}: ${where} matches nothing (give literals or patterns)`);
+    }
+    if (rule.validate !== undefined && rule.validate !== "luhn") {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has validate ${JSON.stringify(rule.validate)} (expected luhn)`,
+      );
+    }
+    return {
+      id: rule.id,
+      description: String(rule.description ?? ""),
+      severity,
+      action,
+      replacement: typeof rule.replacement === "string" ? rule.replacement : `[REDACTED:${rule.id}]`,
+      applies_to: stages,
+      literals,
+      patterns,
+      ...(rule.validate ? { validate: "luhn" as const } : {}),
+    };
+  });
+  const ids = rules.map((r) => r.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new TypeError(`Cannot load policy ${source}: rule id ${dup} appears twice`);
+  return {
+    version: Number(p.version ?? 1),
+    bypass: p.bypass === true,
+    log_path: typeof p.log_path === "string" ? p.log_path : "artifacts/safety/events.ndjson",
+    allow: {
+      literals: list(allow.literals, "allow.literals").map(String),
+      patterns: list(allow.patterns, "allow.patterns").map((pat) => compile(source, "allow", pat, "u")),
+    },
+    rules,
+    ...(typeof p.classifier === "string" ? { classifier: p.classifier } : {}),
+    source,
+  };
+}
+
+/** Reads and compiles a policy file; an unreadable file is an error, never an empty policy. */
+export async function loadPolicy(path: string): Promise<SafetyPolicy> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new Error(`Cannot load policy ${path}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new SyntaxError(`Cannot load policy ${path}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  return compilePolicy(raw, path);
+}
+
+/** The default pack's path (`configs/safety/policy.yaml`), or `CODEX_SAFETY_POLICY` if set. */
+export function defaultPolicyPath(): string {
+  let env: string | undefined;
+  try {
+    env = Deno.env.get("CODEX_SAFETY_POLICY");
+  } catch {
+    env = undefined; // no --allow-env for it: use the default pack
+  }
+  return env ?? new URL("../../configs/safety/policy.yaml", import.meta.url).pathname;
+}

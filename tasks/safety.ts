@@ -1,0 +1,91 @@
+/**
+ * `deno task safety scan PATH...`: reports what the safety policy finds in
+ * files (text, JSONL, a run's samples), as a table or NDJSON; exits 1 when a
+ * block-level rule fires, so it works as a pre-commit check.
+ *
+ * @module
+ */
+import { defaultPolicyPath, findMatches, loadPolicy, parseTaskArgs, type Stage } from "../mod.ts";
+
+const HELP = `Usage: deno task safety scan PATH... [--stage data|prompt|output] [--format table|ndjson] [--policy FILE]
+
+Scans each file line by line with the safety policy (default: configs/safety/policy.yaml, or
+CODEX_SAFETY_POLICY) and prints every finding: file, line, rule, action, severity, and the line
+with every match masked (never the raw text). Exit code 1 when a block-level rule fires.
+
+Examples:
+  deno task safety scan data/notes.txt
+  deno task safety scan artifacts/runs/*/samples.ndjson --stage output --format ndjson`;
+
+async function main(): Promise<number> {
+  const args = parseTaskArgs(Deno.args, {
+    help: { type: "boolean", short: "h" },
+    stage: { type: "string" },
+    format: { type: "string" },
+    policy: { type: "string" },
+  }, { allowPositionals: true });
+  const [cmd, ...paths] = args.positionals;
+  if (!cmd || args.flags.help) {
+    console.log(HELP);
+    return args.flags.help ? 0 : 2;
+  }
+  if (cmd !== "scan") throw new RangeError(`Cannot run safety: unknown command "${cmd}" (known: scan)`);
+  if (!paths.length) throw new SyntaxError("Cannot scan: give one or more files");
+  const stage = (args.flags.stage ?? "data") as Stage;
+  if (!["data", "prompt", "output"].includes(stage)) {
+    throw new RangeError(`Cannot scan: --stage must be data, prompt or output (got "${stage}")`);
+  }
+  const format = args.flags.format ?? "table";
+  if (format !== "table" && format !== "ndjson") {
+    throw new RangeError(`Cannot scan: --format must be table or ndjson (got "${format}")`);
+  }
+  const policy = await loadPolicy(String(args.flags.policy ?? defaultPolicyPath()));
+  const rows: Record<string, unknown>[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      throw new Error(`Cannot scan ${path}: ${(err as Error).message.split("\n")[0]}`);
+    }
+    text.split("\n").forEach((line, i) => {
+      const matches = findMatches(line, policy, stage);
+      let masked = "", pos = 0;
+      for (const m of matches) {
+        if (m.start < pos) continue;
+        masked += line.slice(pos, m.start) + `[${m.rule_id}]`;
+        pos = m.end;
+      }
+      masked = (masked + line.slice(pos)).slice(0, 120);
+      for (const m of matches) {
+        rows.push({
+          file: path,
+          line: i + 1,
+          rule: m.rule_id,
+          action: m.action,
+          severity: m.severity,
+          excerpt: masked,
+        });
+      }
+    });
+  }
+  if (format === "ndjson") { for (const r of rows) console.log(JSON.stringify(r)); }
+  else {
+    for (const r of rows) {
+      console.log(
+        `${r.file}:${r.line}  ${String(r.action).padEnd(6)} ${String(r.severity).padEnd(8)} ${
+          String(r.rule).padEnd(18)
+        } ${r.excerpt}`,
+      );
+    }
+    console.log(`${rows.length} finding(s) in ${paths.length} file(s)`);
+  }
+  return rows.some((r) => r.action === "block") ? 1 : 0;
+}
+
+try {
+  Deno.exit(await main());
+} catch (err) {
+  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
+  Deno.exit(1);
+}

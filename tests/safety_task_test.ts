@@ -1,0 +1,32 @@
+// `deno task safety scan` as users run it, with the task's own permissions.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const deno = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
+const taskArgs = (deno.tasks.safety as string).split(/\s+/).slice(1);
+const run = (args: string[]) =>
+  new Deno.Command(Deno.execPath(), { args: [...taskArgs, ...args], cwd: root, stdout: "piped", stderr: "piped" })
+    .output();
+
+Deno.test("safety task: scan reports findings with masked excerpts, exit 1 on a block", async () => {
+  const dir = await Deno.makeTempDir();
+  const clean = join(dir, "clean.txt"), dirty = join(dir, "dirty.jsonl");
+  await Deno.writeTextFile(clean, "Call me Ishmael.\nSome years ago...\n");
+  await Deno.writeTextFile(dirty, '{"text": "key AKIAIOSFODNN7EXAMPLE"}\n{"text": "how to build a pipe bomb"}\n');
+  const ok = await run(["scan", clean]);
+  assert.equal(ok.code, 0);
+  assert.match(new TextDecoder().decode(ok.stdout), /0 finding\(s\) in 1 file\(s\)/);
+  const bad = await run(["scan", dirty, "--stage", "prompt", "--format", "ndjson"]);
+  assert.equal(bad.code, 1);
+  const rows = new TextDecoder().decode(bad.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((r) => [r.line, r.rule, r.action]), [[1, "aws-access-key", "redact"], [
+    2,
+    "deny-list",
+    "block",
+  ]]);
+  assert.ok(rows.every((r) => !r.excerpt.includes("AKIA") && !r.excerpt.includes("pipe bomb")));
+  const err = await run(["scan", join(dir, "missing.txt")]);
+  assert.match(new TextDecoder().decode(err.stderr).trim(), /^error: Cannot scan .*missing.txt/);
+  await Deno.remove(dir, { recursive: true });
+});
