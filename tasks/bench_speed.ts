@@ -15,6 +15,7 @@ import {
   type LanguageModel,
   parseTaskArgs,
   Rng,
+  runTask,
   tf,
 } from "../mod.ts";
 
@@ -138,9 +139,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

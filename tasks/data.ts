@@ -10,6 +10,7 @@ import {
   loadDataset,
   loadText,
   parseTaskArgs,
+  runTask,
   splitDataset,
   tokenCache,
   verifySplit,
@@ -137,9 +138,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

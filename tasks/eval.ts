@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { type EvalRow, evaluatePredictions, evaluateRun, listMetrics, parseTaskArgs } from "../mod.ts";
+import {
+  type EvalRow,
+  evaluatePredictions,
+  evaluateRun,
+  listMetrics,
+  parseKeyValues,
+  parseTaskArgs,
+  runTask,
+} from "../mod.ts";
 
 const HELP = `Usage: deno task eval run=RUN_ID [key=value ...]
        deno task eval predictions=FILE.jsonl [key=value ...]
@@ -79,22 +87,8 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const kv = new Map<string, string>();
-  for (const o of args.overrides) {
-    const eq = o.indexOf("=");
-    const key = o.slice(0, eq);
-    if (!KEYS.includes(key)) throw new RangeError(`Cannot evaluate: unknown key "${key}" (known: ${KEYS.join(", ")})`);
-    kv.set(key, o.slice(eq + 1));
-  }
-  const num = (key: string, fallback: number) => {
-    const raw = kv.get(key);
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(v)) {
-      throw new TypeError(`Cannot evaluate: ${key} must be a number (got "${raw}")`);
-    }
-    return v;
-  };
+  const kv = parseKeyValues(args.overrides, KEYS, "evaluate");
+  const num = kv.num;
   const method = (kv.get("method") ?? "percentile") as "percentile" | "bca";
   const samples = num("bootstrap", 1000);
   const boot = samples > 0 ? { samples, method, level: num("level", 0.95), seed: num("seed", 0) } : false as const;
@@ -148,9 +142,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

@@ -5,7 +5,7 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
-import { loadRunModel, parseTaskArgs, Rng, sanitize, streamTokens } from "../mod.ts";
+import { loadRunModel, parseKeyValues, parseTaskArgs, Rng, runTask, sanitize, streamTokens } from "../mod.ts";
 
 const HELP = `Usage: deno task generate run=RUN_ID [key=value ...]
 
@@ -48,24 +48,10 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const kv = new Map<string, string>();
-  for (const o of args.overrides) {
-    const eq = o.indexOf("=");
-    const key = o.slice(0, eq), raw = o.slice(eq + 1);
-    if (!KEYS.includes(key)) throw new RangeError(`Cannot generate: unknown key "${key}" (known: ${KEYS.join(", ")})`);
-    kv.set(key, raw);
-  }
+  const kv = parseKeyValues(args.overrides, KEYS, "generate");
+  const num = kv.num;
   const run = kv.get("run");
   if (!run) throw new SyntaxError("Cannot generate: run=RUN_ID is required (see deno task generate --help)");
-  const num = (key: string, fallback: number): number => {
-    const raw = kv.get(key);
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(v)) {
-      throw new TypeError(`Cannot generate: ${key} must be a number (got "${raw}")`);
-    }
-    return v;
-  };
   const { model, tokenizer, config, checkpoint } = await loadRunModel(run, {
     which: kv.get("checkpoint") ?? "best",
     outDir: kv.get("out_dir") ?? "artifacts/runs",
@@ -117,9 +103,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { defaultPolicyPath, findMatches, loadPolicy, parseTaskArgs, type Stage } from "../mod.ts";
+import { defaultPolicyPath, findMatches, loadPolicy, parseTaskArgs, runTask, type Stage } from "../mod.ts";
 
 const HELP = `Usage: deno task safety scan PATH... [--stage data|prompt|output] [--format table|ndjson] [--policy FILE]
 
@@ -83,9 +83,4 @@ async function main(): Promise<number> {
   return rows.some((r) => r.action === "block") ? 1 : 0;
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

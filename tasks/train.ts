@@ -21,6 +21,7 @@ import {
   readRunConfig,
   type RunConfig,
   runLimited,
+  runTask,
   sweepTrials,
   sweepValues,
   trainLanguageModel,
@@ -258,9 +259,4 @@ Look further:
   }
 }
 
-try {
-  Deno.exit(await main());
-} catch (err) {
-  console.error(`error: ${(err as Error).message.split("\n")[0]}`);
-  Deno.exit(1);
-}
+await runTask(main);

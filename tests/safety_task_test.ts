@@ -1,13 +1,9 @@
 // `deno task safety scan` as users run it, with the task's own permissions.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { taskCommand } from "./_task.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const deno = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-const taskArgs = (deno.tasks.safety as string).split(/\s+/).slice(1);
-const run = (args: string[]) =>
-  new Deno.Command(Deno.execPath(), { args: [...taskArgs, ...args], cwd: root, stdout: "piped", stderr: "piped" })
-    .output();
+const run = (args: string[]) => taskCommand("safety", args).output();
 
 Deno.test("safety task: scan reports findings with masked excerpts, exit 1 on a block", async () => {
   const dir = await Deno.makeTempDir();

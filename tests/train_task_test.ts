@@ -2,19 +2,10 @@
 // deno.json, overrides, --help, bad input and Ctrl-C.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-
-const root = new URL("..", import.meta.url).pathname;
-const deno = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-const taskArgs = (deno.tasks.train as string).split(/\s+/).slice(1); // drop "deno"
+import { root, taskCommand } from "./_task.ts";
 
 function command(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [...taskArgs, ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  });
+  return taskCommand("train", args);
 }
 
 async function outDir(): Promise<string> {

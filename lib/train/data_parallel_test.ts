@@ -1,33 +1,17 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
-import { modelPresets } from "../models/mod.ts";
-import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
+import { tinyConfig, trainLosses } from "./_testing.ts";
 import { DataParallel } from "./data_parallel.ts";
 import { initBackend, tf } from "../backend/mod.ts";
 import { createModel, type LanguageModel } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
 
 function config(out: string, extra: string[]): RunConfig {
-  return applyOverrides(DEFAULT_CONFIG, [
-    "model=gpt-nano",
-    "data.name=first-names",
-    "model.block_size=32",
-    "train.batch_size=8",
-    "train.max_steps=12",
-    "train.eval_interval=6",
-    "train.eval_batches=2",
-    "sample.max_new_tokens=10",
-    `out_dir=${out}`,
-    ...extra,
-  ], { model: modelPresets() });
+  return tinyConfig(out, ["train.max_steps=12", "train.eval_interval=6", ...extra]);
 }
 
-async function losses(dir: string): Promise<number[]> {
-  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
-  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
-}
+const losses = trainLosses;
 
 Deno.test("data parallel: 2 workers match 1 worker's losses, repeat exactly, and resume exactly", async () => {
   const out = await Deno.makeTempDir({ prefix: "codex-dp-test-" });

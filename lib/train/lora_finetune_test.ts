@@ -1,34 +1,22 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
-import { modelPresets } from "../models/mod.ts";
+import type { RunConfig } from "../config/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
-import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
+import { tinyConfig, trainLosses } from "./_testing.ts";
 
 function config(out: string, extra: string[]): RunConfig {
-  return applyOverrides(DEFAULT_CONFIG, [
-    "model=gpt-nano",
-    "train.workers=1",
-    "data.name=first-names",
-    "model.block_size=32",
-    "train.batch_size=8",
+  return tinyConfig(out, [
     "train.max_steps=20",
     "train.warmup_steps=2",
     "train.lr=3e-3",
     "train.eval_interval=10",
-    "train.eval_batches=2",
     "train.keep_last=0",
-    "sample.max_new_tokens=10",
-    `out_dir=${out}`,
     ...extra,
-  ], { model: modelPresets() });
+  ]);
 }
 
-async function losses(dir: string): Promise<number[]> {
-  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
-  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
-}
+const losses = trainLosses;
 
 Deno.test("LoRA fine-tune: init_from a run, only adapters change, adapters saved alone, exact resume", async () => {
   const out = await Deno.makeTempDir({ prefix: "codex-lora-test-" });

@@ -2,31 +2,23 @@
 // divergence, early stopping, gradient accumulation.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
-import { modelPresets } from "../models/mod.ts";
+import type { RunConfig } from "../config/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
+import { tinyConfig } from "./_testing.ts";
 
 async function config(extra: string[] = [], out?: string): Promise<RunConfig> {
   const dir = out ?? await Deno.makeTempDir({ prefix: "codex-resume-test-" });
-  return applyOverrides(DEFAULT_CONFIG, [
-    "model=gpt-nano",
-    "train.workers=1",
-    "data.name=first-names",
-    "model.block_size=32",
+  return tinyConfig(dir, [
     "model.dropout=0.1", // dropout masks must replay too
-    "train.batch_size=8",
     "train.max_steps=40",
     "train.warmup_steps=5",
     "train.lr=3e-3",
     "train.eval_interval=10",
-    "train.eval_batches=2",
     "train.keep_last=0",
-    "sample.max_new_tokens=10",
-    `out_dir=${dir}`,
     ...extra,
-  ], { model: modelPresets() });
+  ]);
 }
 
 async function metric(dir: string, split: string, name: string): Promise<Map<number, number>> {

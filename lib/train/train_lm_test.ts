@@ -1,35 +1,25 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts";
-import { modelPresets } from "../models/mod.ts";
+import type { RunConfig } from "../config/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { checkRecord, type MetricRecord, readNdjson, type RecordKind } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
+import { tinyConfig as baseConfig, trainLosses } from "./_testing.ts";
 
 async function tinyConfig(extra: string[] = []): Promise<RunConfig> {
-  const out = await Deno.makeTempDir({ prefix: "codex-train-test-" });
-  return applyOverrides(DEFAULT_CONFIG, [
-    "model=gpt-nano",
-    "train.workers=1",
-    "data.name=first-names",
-    "model.block_size=32",
-    "train.batch_size=8",
+  return baseConfig(await Deno.makeTempDir({ prefix: "codex-train-test-" }), [
     "train.max_steps=60",
     "train.warmup_steps=10",
     "train.lr=3e-3",
     "train.eval_interval=30",
     "train.eval_batches=4",
     "sample.max_new_tokens=40",
-    `out_dir=${out}`,
     ...extra,
-  ], { model: modelPresets() });
+  ]);
 }
 
-async function losses(dir: string): Promise<number[]> {
-  const m = await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"));
-  return m.filter((r) => r.split === "train" && r.metric === "loss").map((r) => r.value);
-}
+const losses = trainLosses;
 
 Deno.test("trainLanguageModel: loss falls, and the run folder follows the contract", async () => {
   const cfg = await tinyConfig();

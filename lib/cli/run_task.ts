@@ -1,0 +1,16 @@
+/**
+ * The outer shell of every task: run `main`, exit with its code, and turn
+ * any error into one line on stderr and exit code 1.
+ *
+ * @module
+ */
+
+/** Runs a task's `main` and exits the process. */
+export async function runTask(main: () => Promise<number>): Promise<never> {
+  try {
+    Deno.exit(await main());
+  } catch (err) {
+    console.error(`error: ${(err as Error).message.split("\n")[0]}`);
+    Deno.exit(1);
+  }
+}
