@@ -17,6 +17,7 @@ export {
 } from "./model.ts";
 export { Lora, type LoraOptions } from "./lora.ts";
 export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
+export { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
 export {
   createModel,
   getModelEntry,

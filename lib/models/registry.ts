@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { Rng } from "../random/mod.ts";
 import { Gpt, type GptConfig } from "./gpt.ts";
+import { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
 import type { Model, ModelConfig } from "./model.ts";
 
 /** A registered model. */
@@ -193,3 +194,14 @@ registerModel(gpt("gpt2", "GPT-2 small (124 M): 12 layers, 12 heads, 768 dims, c
   n_head: 12,
   n_embd: 768,
 }));
+
+registerModel({
+  name: "bow-linear",
+  description: "Bag-of-words logistic regression over token ids: the classification baseline",
+  family: "bow-linear",
+  task: "classification",
+  defaults: { vocab_size: 4096, num_labels: 2 },
+  schema: z.strictObject({ vocab_size: positive, num_labels: z.number().int().min(2) }) as never,
+  create: (config, rng) => BowLinear.create(config as unknown as BowLinearConfig, rng),
+  countParams: (c) => (c.vocab_size as number) * (c.num_labels as number) + (c.num_labels as number),
+});
