@@ -6,5 +6,5 @@
  */
 export * as tf from "@tensorflow/tfjs";
 export { type BackendInfo, type BackendName, BACKENDS, initBackend, tfjsNodeAvailable } from "./backend.ts";
-export { bmm, linear, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
+export { bmm, linear, linearT, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";

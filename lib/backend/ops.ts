@@ -72,6 +72,29 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
   return linearFast(x, w, b);
 }
 
+const linearTFast = tf.customGrad((x, w, b, save) => {
+  const x2 = x as tf.Tensor2D, w2 = w as tf.Tensor2D;
+  (save as unknown as tf.GradSaveFunc)([x2, w2]);
+  return {
+    value: tf.add(tf.matMul(x2, tf.transpose(w2)), b as tf.Tensor1D),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      return [
+        tf.matMul(d, sw),
+        tf.matMul(tf.transpose(d), sx),
+        tf.reshape(tf.matMul(onesRow(d.shape[0]), d), [d.shape[1]]),
+      ];
+    },
+  };
+  // deno-lint-ignore no-explicit-any
+}) as any as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** A dense layer with PyTorch's `[out, in]` weight layout, `x @ w^T + b` (BERT's Linear). */
+export function linearT(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return linearTFast(x, w, b);
+}
+
 function swapLast(t: tf.Tensor): tf.Tensor {
   const r = t.rank;
   const perm = [...Array(r).keys()];

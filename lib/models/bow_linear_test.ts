@@ -4,6 +4,9 @@ import { Rng } from "../random/mod.ts";
 import { BowLinear } from "./bow_linear.ts";
 import { createModel, listModels } from "./registry.ts";
 import { getWeights, setWeights } from "./weights.ts";
+import { modelSuite } from "./model_suite.ts";
+
+modelSuite("bow-linear", { vocab_size: 20, num_labels: 2 }, { kind: "cls", lr: 0.1 });
 
 // Class 1 iff token 3 appears; padding (mask 0) must be ignored.
 function toyBatch(rng: Rng, B = 16, T = 6) {

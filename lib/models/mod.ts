@@ -18,6 +18,8 @@ export {
 export { Lora, type LoraOptions } from "./lora.ts";
 export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
 export { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
+export { CharLstm, type CharLstmConfig, charLstmShapes } from "./char_lstm.ts";
+export { Bert, type BertConfig, bertParamShapes } from "./bert.ts";
 export {
   createModel,
   getModelEntry,

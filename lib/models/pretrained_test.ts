@@ -5,7 +5,7 @@ import { encodeSafetensors } from "./safetensors.ts";
 import { loadPretrained, savePretrained } from "./pretrained.ts";
 import { createModel } from "./registry.ts";
 import { getWeights } from "./weights.ts";
-import type { LanguageModel } from "./model.ts";
+import type { ClassificationModel, LanguageModel } from "./model.ts";
 import { Rng } from "../random/mod.ts";
 
 const here = new URL("./testdata/", import.meta.url).pathname;
@@ -72,9 +72,36 @@ Deno.test("loadPretrained: bad folders name the tensor, the shapes, and what is 
   });
   await Deno.writeFile(join(dir, "model.safetensors"), new Uint8Array([200, 0, 0, 0, 0, 0, 0, 0, 123]));
   await assert.rejects(() => loadPretrained(dir), /header length 200 exceeds the file size/);
-  await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify({ model_type: "bert" }));
-  await assert.rejects(() => loadPretrained(dir), /model_type "bert" \(supported: "gpt2"\)/);
+  await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify({ model_type: "t5" }));
+  await assert.rejects(() => loadPretrained(dir), /model_type "t5" \(supported: "gpt2", "bert"\)/);
   await assert.rejects(() => loadPretrained(join(dir, "nothing")), /no config.json in/);
+  model.dispose();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loadPretrained: a BERT classifier written by PyTorch in Hugging Face's layout gives PyTorch's logits", async () => {
+  await initBackend("wasm");
+  const fixture = JSON.parse(await Deno.readTextFile(join(here, "tiny_bert_logits.json")));
+  const model = await loadPretrained(join(here, "tiny-bert")) as unknown as ClassificationModel;
+  assert.equal(model.family, "bert");
+  assert.equal(model.config.num_labels, 3);
+  const B = fixture.input_ids.length, T = fixture.input_ids[0].length;
+  const input = {
+    ids: Int32Array.from(fixture.input_ids.flat()),
+    mask: Int32Array.from(fixture.attention_mask.flat()),
+    batch: B,
+    time: T,
+  };
+  const got = model.logits(input).dataSync(), want = (fixture.logits as number[][]).flat();
+  let worst = 0;
+  want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]!))));
+  assert.ok(worst < 1e-4, `max logit difference ${worst}`);
+  // Round trip through savePretrained (BertForSequenceClassification names).
+  const dir = await Deno.makeTempDir();
+  await savePretrained(model, dir);
+  const back = await loadPretrained(dir) as unknown as ClassificationModel;
+  assert.deepEqual(back.logits(input).dataSync(), got);
+  back.dispose();
   model.dispose();
   await Deno.remove(dir, { recursive: true });
 });

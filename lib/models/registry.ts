@@ -9,6 +9,8 @@ import { z } from "zod";
 import { Rng } from "../random/mod.ts";
 import { Gpt, type GptConfig } from "./gpt.ts";
 import { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
+import { CharLstm, type CharLstmConfig } from "./char_lstm.ts";
+import { Bert, type BertConfig, bertParamShapes } from "./bert.ts";
 import type { Model, ModelConfig } from "./model.ts";
 
 /** A registered model. */
@@ -204,4 +206,65 @@ registerModel({
   schema: z.strictObject({ vocab_size: positive, num_labels: z.number().int().min(2) }) as never,
   create: (config, rng) => BowLinear.create(config as unknown as BowLinearConfig, rng),
   countParams: (c) => (c.vocab_size as number) * (c.num_labels as number) + (c.num_labels as number),
+});
+
+registerModel({
+  name: "char-lstm",
+  description: "Character-level LSTM language model: 2 layers, 256 hidden, context 64",
+  family: "lstm",
+  task: "language-modeling",
+  defaults: { vocab_size: 83, block_size: 64, n_embd: 64, n_hidden: 256, n_layer: 2, dropout: 0 },
+  schema: z.strictObject({
+    vocab_size: positive,
+    block_size: positive,
+    n_embd: positive,
+    n_hidden: positive,
+    n_layer: positive,
+    dropout: z.number().min(0).lt(1),
+  }) as never,
+  create: (config, rng) => CharLstm.create(config as unknown as CharLstmConfig, rng),
+  countParams: (c) => {
+    const [V, E, H, L] = [c.vocab_size, c.n_embd, c.n_hidden, c.n_layer] as number[];
+    return V! * E! + 4 * H! * (E! + H! + 1) + (L! - 1) * 4 * H! * (2 * H! + 1) + H! * V! + V!;
+  },
+});
+
+const BertConfigSchema = z.strictObject({
+  vocab_size: positive,
+  hidden_size: positive,
+  num_hidden_layers: positive,
+  num_attention_heads: positive,
+  intermediate_size: positive,
+  max_position_embeddings: positive,
+  type_vocab_size: positive,
+  layer_norm_eps: z.number().positive(),
+  dropout: z.number().min(0).lt(1),
+  num_labels: z.number().int().min(2),
+}).refine((c) => c.hidden_size % c.num_attention_heads === 0, {
+  message: "must divide hidden_size",
+  path: ["num_attention_heads"],
+}) as never;
+
+registerModel({
+  name: "minilm",
+  description:
+    "MiniLM/BERT-style encoder (6 layers, 384 dims, 12 heads) with a classification head; loads all-MiniLM-L6-v2",
+  family: "bert",
+  task: "classification",
+  defaults: {
+    vocab_size: 30522,
+    hidden_size: 384,
+    num_hidden_layers: 6,
+    num_attention_heads: 12,
+    intermediate_size: 1536,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    layer_norm_eps: 1e-12,
+    dropout: 0,
+    num_labels: 2,
+  },
+  schema: BertConfigSchema,
+  create: (config, rng) => Bert.create(config as unknown as BertConfig, rng),
+  countParams: (c) =>
+    bertParamShapes(c as unknown as BertConfig).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0),
 });

@@ -2,7 +2,8 @@
  * Read and write the safetensors format: an 8-byte little-endian header
  * length, a JSON header (`{name: {dtype, shape, data_offsets}}`, optional
  * `__metadata__` of strings), then the raw little-endian tensor bytes.
- * F32 is read and written; F16 and BF16 are upcast to F32 on read.
+ * F32 is read and written; F16 and BF16 are upcast to F32 on read, and
+ * integer buffers (I64, I32: position ids) are read as float32 values.
  *
  * @module
  */
@@ -92,9 +93,11 @@ export function decodeSafetensors(
     }
     const [start, end] = info.data_offsets;
     const n = info.shape.reduce((a, b) => a * b, 1);
-    const size = { F32: 4, F16: 2, BF16: 2 }[info.dtype];
+    const size = ({ F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4 } as Record<string, number>)[info.dtype];
     if (size === undefined) {
-      throw new TypeError(`Cannot read ${source}: tensor ${name} has dtype ${info.dtype} (expected F32, F16 or BF16)`);
+      throw new TypeError(
+        `Cannot read ${source}: tensor ${name} has dtype ${info.dtype} (expected F32, F16, BF16, I64 or I32)`,
+      );
     }
     if (end - start !== n * size || base + end > bytes.length) {
       throw new SyntaxError(
@@ -105,6 +108,8 @@ export function decodeSafetensors(
     const dv = new DataView(bytes.buffer, bytes.byteOffset + base + start, end - start);
     if (info.dtype === "F32") { for (let i = 0; i < n; i++) data[i] = dv.getFloat32(i * 4, true); }
     else if (info.dtype === "F16") { for (let i = 0; i < n; i++) data[i] = f16ToF32(dv.getUint16(i * 2, true)); }
+    else if (info.dtype === "I64") { for (let i = 0; i < n; i++) data[i] = Number(dv.getBigInt64(i * 8, true)); }
+    else if (info.dtype === "I32") { for (let i = 0; i < n; i++) data[i] = dv.getInt32(i * 4, true); }
     else {
       const u = new Uint32Array(1), f = new Float32Array(u.buffer);
       for (let i = 0; i < n; i++) {

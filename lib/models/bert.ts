@@ -1,0 +1,184 @@
+/**
+ * A BERT-style encoder with a classification head (MiniLM's shape by
+ * default), in Hugging Face's names and PyTorch's `[out, in]` Linear layout,
+ * so `all-MiniLM-L6-v2`'s `model.safetensors` loads by name: word, position
+ * and token-type embeddings with LayerNorm; post-LayerNorm blocks of masked
+ * self-attention and an erf-GELU feed-forward; a tanh pooler on the first
+ * token; a linear classifier.
+ *
+ * @module
+ */
+import { bmm, linearT, namedVariable, oneHot, tf, transposeLast } from "../backend/mod.ts";
+import type { Rng } from "../random/mod.ts";
+import type { ClassificationModel, EncoderBatch } from "./model.ts";
+
+/** BertConfig's keys (the subset codex uses). */
+export type BertConfig = {
+  vocab_size: number;
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  max_position_embeddings: number;
+  type_vocab_size: number;
+  layer_norm_eps: number;
+  /** Dropout on hidden states and attention during training. */
+  dropout: number;
+  num_labels: number;
+};
+
+/** Parameter names (Hugging Face's) and shapes, in order. */
+export function bertParamShapes(c: BertConfig): [string, number[]][] {
+  const H = c.hidden_size, I = c.intermediate_size;
+  const out: [string, number[]][] = [
+    ["embeddings.word_embeddings.weight", [c.vocab_size, H]],
+    ["embeddings.position_embeddings.weight", [c.max_position_embeddings, H]],
+    ["embeddings.token_type_embeddings.weight", [c.type_vocab_size, H]],
+    ["embeddings.LayerNorm.weight", [H]],
+    ["embeddings.LayerNorm.bias", [H]],
+  ];
+  for (let i = 0; i < c.num_hidden_layers; i++) {
+    const p = `encoder.layer.${i}.`;
+    for (const n of ["query", "key", "value"]) {
+      out.push([`${p}attention.self.${n}.weight`, [H, H]], [`${p}attention.self.${n}.bias`, [H]]);
+    }
+    out.push(
+      [`${p}attention.output.dense.weight`, [H, H]],
+      [`${p}attention.output.dense.bias`, [H]],
+      [`${p}attention.output.LayerNorm.weight`, [H]],
+      [`${p}attention.output.LayerNorm.bias`, [H]],
+      [`${p}intermediate.dense.weight`, [I, H]],
+      [`${p}intermediate.dense.bias`, [I]],
+      [`${p}output.dense.weight`, [H, I]],
+      [`${p}output.dense.bias`, [H]],
+      [`${p}output.LayerNorm.weight`, [H]],
+      [`${p}output.LayerNorm.bias`, [H]],
+    );
+  }
+  out.push(
+    ["pooler.dense.weight", [H, H]],
+    ["pooler.dense.bias", [H]],
+    ["classifier.weight", [c.num_labels, H]],
+    ["classifier.bias", [c.num_labels]],
+  );
+  return out;
+}
+
+/** The encoder with its classification head. */
+export class Bert implements ClassificationModel {
+  readonly family = "bert";
+  readonly config: BertConfig;
+  readonly params: Map<string, tf.Variable>;
+  #dropoutSeed = 0;
+
+  constructor(config: BertConfig, weights: Map<string, Float32Array>) {
+    if (config.hidden_size % config.num_attention_heads !== 0) {
+      throw new RangeError(
+        `Cannot build bert: num_attention_heads must divide hidden_size (got ${config.num_attention_heads} and ${config.hidden_size})`,
+      );
+    }
+    this.config = { ...config };
+    this.params = new Map(
+      bertParamShapes(config).map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
+    );
+  }
+
+  /** BERT's init: N(0, 0.02) weights, zero biases, unit LayerNorm gains. */
+  static create(config: BertConfig, rng: Rng): Bert {
+    const w = new Map<string, Float32Array>();
+    for (const [name, shape] of bertParamShapes(config)) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (name.includes("LayerNorm.weight")) w.set(name, new Float32Array(n).fill(1));
+      else if (name.endsWith(".bias")) w.set(name, new Float32Array(n));
+      else w.set(name, rng.normalArray(n, 0.02));
+    }
+    return new Bert(config, w);
+  }
+
+  countParams(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  setDropoutSeed(seed: number): void {
+    this.#dropoutSeed = seed;
+  }
+
+  #p(name: string): tf.Variable {
+    return this.params.get(name)!;
+  }
+
+  #dense(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    return linearT(x, this.#p(`${prefix}.weight`) as tf.Tensor2D, this.#p(`${prefix}.bias`) as tf.Tensor1D);
+  }
+
+  #layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const mean = tf.mean(x, -1, true);
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(xc), -1, true);
+    const xn = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layer_norm_eps)));
+    return tf.add(tf.mul(xn, this.#p(`${prefix}.weight`)), this.#p(`${prefix}.bias`)) as tf.Tensor2D;
+  }
+
+  #dropout<T extends tf.Tensor>(x: T, training: boolean): T {
+    const rate = this.config.dropout;
+    return training && rate > 0 ? tf.dropout(x, rate, undefined, this.#dropoutSeed++) as T : x;
+  }
+
+  /** The last hidden states `[batch * time, hidden]`. */
+  encode(input: EncoderBatch, training = false): tf.Tensor2D {
+    const { ids, mask, batch: B, time: T } = input;
+    const { hidden_size: H, num_attention_heads: nh, num_hidden_layers: L, max_position_embeddings } = this.config;
+    if (T > max_position_embeddings) {
+      throw new RangeError(
+        `Cannot run bert: sequence length ${T} exceeds max_position_embeddings ${max_position_embeddings}`,
+      );
+    }
+    const hd = H / nh;
+    const word = tf.gather(this.#p("embeddings.word_embeddings.weight"), tf.tensor1d(ids, "int32"));
+    const pos = tf.slice(this.#p("embeddings.position_embeddings.weight"), [0, 0], [T, H]);
+    const type0 = tf.slice(this.#p("embeddings.token_type_embeddings.weight"), [0, 0], [1, H]);
+    let x = tf.reshape(tf.add(tf.add(tf.reshape(word, [B, T, H]), pos), type0), [B * T, H]) as tf.Tensor2D;
+    x = this.#dropout(this.#layerNorm(x, "embeddings.LayerNorm"), training);
+    // Padding positions get -1e9 before the softmax, so no token attends to them.
+    const maskAdd = tf.reshape(tf.mul(tf.sub(1, tf.tensor1d(Float32Array.from(mask))), -1e9), [B, 1, 1, T]);
+    const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape(t, [B, T, nh, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+    for (let i = 0; i < L; i++) {
+      const p = `encoder.layer.${i}`;
+      const q = heads(this.#dense(x, `${p}.attention.self.query`));
+      const k = heads(this.#dense(x, `${p}.attention.self.key`));
+      const v = heads(this.#dense(x, `${p}.attention.self.value`));
+      let att = tf.add(tf.mul(bmm(q, transposeLast(k)), 1 / Math.sqrt(hd)), maskAdd);
+      att = this.#dropout(tf.softmax(att), training);
+      const ctx = tf.reshape(tf.transpose(bmm(att as tf.Tensor4D, v), [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D;
+      const a = this.#dropout(this.#dense(ctx, `${p}.attention.output.dense`), training);
+      x = this.#layerNorm(tf.add(a, x) as tf.Tensor2D, `${p}.attention.output.LayerNorm`);
+      const inter = this.#dense(x, `${p}.intermediate.dense`);
+      const gelu = tf.mul(tf.mul(inter, 0.5), tf.add(tf.erf(tf.mul(inter, Math.SQRT1_2)), 1)) as tf.Tensor2D;
+      const o = this.#dropout(this.#dense(gelu, `${p}.output.dense`), training);
+      x = this.#layerNorm(tf.add(o, x) as tf.Tensor2D, `${p}.output.LayerNorm`);
+    }
+    return x;
+  }
+
+  logits(input: EncoderBatch, training = false): tf.Tensor2D {
+    const { batch: B, time: T } = input;
+    const H = this.config.hidden_size;
+    const hidden = this.encode(input, training);
+    const first = tf.reshape(tf.slice(tf.reshape(hidden, [B, T, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+    const pooled = tf.tanh(this.#dense(first, "pooler.dense")) as tf.Tensor2D;
+    return this.#dense(this.#dropout(pooled, training), "classifier");
+  }
+
+  loss(input: EncoderBatch, labels: Int32Array, training = false): tf.Scalar {
+    return tf.tidy(() => {
+      const y = oneHot(tf.tensor1d(labels, "int32"), this.config.num_labels);
+      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(this.logits(input, training)), y), -1))) as tf.Scalar;
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+  }
+}
