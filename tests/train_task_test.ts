@@ -49,7 +49,7 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
   const dir = await outDir();
   for (
     const [arg, msg] of [
-      ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(available: gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
+      ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(available: char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
       ["data=wiki", /^error: .*unknown data "wiki" \(available: first-names, moby-dick, sotu\)$/],
       [
         "train.max_stepz=5",
