@@ -10,7 +10,7 @@
  */
 import { bmm, linearT, namedVariable, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { ClassificationModel, EncoderBatch } from "./model.ts";
+import type { AdaptableModel, ClassificationModel, EncoderBatch, LinearAdapter } from "./model.ts";
 
 /** BertConfig's keys (the subset codex uses). */
 export type BertConfig = {
@@ -65,8 +65,10 @@ export function bertParamShapes(c: BertConfig): [string, number[]][] {
 }
 
 /** The encoder with its classification head. */
-export class Bert implements ClassificationModel {
+export class Bert implements ClassificationModel, AdaptableModel {
   readonly family = "bert";
+  readonly linearLayout = "out_in";
+  #adapters = new Map<string, LinearAdapter>();
   readonly config: BertConfig;
   readonly params: Map<string, tf.Variable>;
   #dropoutSeed = 0;
@@ -109,8 +111,29 @@ export class Bert implements ClassificationModel {
     return this.params.get(name)!;
   }
 
-  #dense(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
-    return linearT(x, this.#p(`${prefix}.weight`) as tf.Tensor2D, this.#p(`${prefix}.bias`) as tf.Tensor1D);
+  #dense(x: tf.Tensor2D, prefix: string, training = false): tf.Tensor2D {
+    const y = linearT(x, this.#p(`${prefix}.weight`) as tf.Tensor2D, this.#p(`${prefix}.bias`) as tf.Tensor1D);
+    const adapter = this.#adapters.get(prefix);
+    return adapter ? tf.add(y, adapter.delta(x, training)) as tf.Tensor2D : y;
+  }
+
+  /** The dense layers adapters can wrap (`encoder.layer.0.attention.self.query`, ...). */
+  linearLayers(): string[] {
+    return [...this.params.keys()].filter((k) =>
+      k.startsWith("encoder.") && k.endsWith(".weight") && !k.includes("LayerNorm")
+    )
+      .map((k) => k.slice(0, -7));
+  }
+
+  /** Adds (or, with null, removes) an adapter on a dense layer's output. */
+  setAdapter(layer: string, adapter: LinearAdapter | null): void {
+    if (!this.linearLayers().includes(layer)) {
+      throw new RangeError(
+        `Cannot adapt bert: no dense layer "${layer}" (layers look like encoder.layer.0.attention.self.query)`,
+      );
+    }
+    if (adapter) this.#adapters.set(layer, adapter);
+    else this.#adapters.delete(layer);
   }
 
   #layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
@@ -146,17 +169,17 @@ export class Bert implements ClassificationModel {
     const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape(t, [B, T, nh, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
     for (let i = 0; i < L; i++) {
       const p = `encoder.layer.${i}`;
-      const q = heads(this.#dense(x, `${p}.attention.self.query`));
-      const k = heads(this.#dense(x, `${p}.attention.self.key`));
-      const v = heads(this.#dense(x, `${p}.attention.self.value`));
+      const q = heads(this.#dense(x, `${p}.attention.self.query`, training));
+      const k = heads(this.#dense(x, `${p}.attention.self.key`, training));
+      const v = heads(this.#dense(x, `${p}.attention.self.value`, training));
       let att = tf.add(tf.mul(bmm(q, transposeLast(k)), 1 / Math.sqrt(hd)), maskAdd);
       att = this.#dropout(tf.softmax(att), training);
       const ctx = tf.reshape(tf.transpose(bmm(att as tf.Tensor4D, v), [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D;
-      const a = this.#dropout(this.#dense(ctx, `${p}.attention.output.dense`), training);
+      const a = this.#dropout(this.#dense(ctx, `${p}.attention.output.dense`, training), training);
       x = this.#layerNorm(tf.add(a, x) as tf.Tensor2D, `${p}.attention.output.LayerNorm`);
-      const inter = this.#dense(x, `${p}.intermediate.dense`);
+      const inter = this.#dense(x, `${p}.intermediate.dense`, training);
       const gelu = tf.mul(tf.mul(inter, 0.5), tf.add(tf.erf(tf.mul(inter, Math.SQRT1_2)), 1)) as tf.Tensor2D;
-      const o = this.#dropout(this.#dense(gelu, `${p}.output.dense`), training);
+      const o = this.#dropout(this.#dense(gelu, `${p}.output.dense`, training), training);
       x = this.#layerNorm(tf.add(o, x) as tf.Tensor2D, `${p}.output.LayerNorm`);
     }
     return x;

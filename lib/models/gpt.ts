@@ -104,6 +104,7 @@ export function initGptWeights(c: GptConfig, rng: Rng): Map<string, Float32Array
  */
 export class Gpt implements LanguageModel, AdaptableModel {
   readonly family = "gpt";
+  readonly linearLayout = "in_out";
   readonly config: GptConfig;
   readonly params: Map<string, tf.Variable>;
   #masks = new Map<number, tf.Tensor>();

@@ -100,7 +100,8 @@ export class Lora {
     const lora = new Lora(model as AdaptableModel, options, layers);
     for (const p of model.params.values()) p.trainable = false;
     for (const layer of layers) {
-      const [fanIn, fanOut] = model.params.get(`${layer}.weight`)!.shape as [number, number];
+      const shape = model.params.get(`${layer}.weight`)!.shape as [number, number];
+      const [fanIn, fanOut] = lora.model.linearLayout === "in_out" ? shape : [shape[1], shape[0]];
       // PEFT's init: A ~ Kaiming-uniform (a = sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)); B = 0.
       const bound = 1 / Math.sqrt(fanIn);
       const a = new Float32Array(fanIn * options.r).map(() => (2 * rng.next() - 1) * bound);
@@ -177,7 +178,9 @@ export class Lora {
     tf.tidy(() => {
       for (const [layer, { a, b }] of this.#pairs) {
         const w = this.model.params.get(`${layer}.weight`)!;
-        w.assign(tf.add(w, tf.mul(tf.matMul(a, b), sign * this.scale)));
+        const delta = tf.matMul(a, b); // [in, out]
+        const oriented = this.model.linearLayout === "in_out" ? delta : tf.transpose(delta);
+        w.assign(tf.add(w, tf.mul(oriented, sign * this.scale)));
       }
     });
   }
@@ -206,7 +209,7 @@ export class Lora {
       lora_dropout: this.options.dropout,
       target_modules: this.options.targets,
       layers: this.layers,
-      fan_in_fan_out: true, // GPT-2's Conv1D layout, as PEFT names it
+      fan_in_fan_out: this.model.linearLayout === "in_out", // GPT-2's Conv1D layout, as PEFT names it
     });
   }
 

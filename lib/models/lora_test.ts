@@ -75,3 +75,47 @@ Deno.test("LoRA: fine-tuning trains only the adapters; merge and unmerge keep th
   model.dispose();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("LoRA on a BERT encoder ([out, in] weights): query/value adapters train alone; merge and unmerge keep the outputs", async () => {
+  await initBackend("wasm");
+  const { Bert } = await import("./bert.ts");
+  const rng = new Rng(6);
+  const model = Bert.create({
+    vocab_size: 20,
+    hidden_size: 16,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    intermediate_size: 32,
+    max_position_embeddings: 8,
+    type_vocab_size: 2,
+    layer_norm_eps: 1e-12,
+    dropout: 0,
+    num_labels: 2,
+  }, rng);
+  const input = {
+    ids: Int32Array.from({ length: 16 }, () => rng.int(20)),
+    mask: new Int32Array(16).fill(1),
+    batch: 2,
+    time: 8,
+  };
+  const labels = new Int32Array([0, 1]);
+  const before = getWeights(model);
+  const lora = Lora.apply(model, { r: 2, alpha: 4, targets: [/attention\.self\.(query|value)$/] }, rng);
+  assert.equal(lora.layers.length, 4);
+  const vars = [...lora.params().values()];
+  for (let i = 0; i < 10; i++) {
+    const { value, grads } = tf.variableGrads(() => model.loss(input, labels, true), vars);
+    for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name]!, 0.5)));
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  for (const [k, t] of before) assert.deepEqual(getWeights(model).get(k)!.data, t.data, `${k} frozen`);
+  const adapted = model.logits(input).dataSync();
+  lora.merge();
+  const merged = model.logits(input).dataSync();
+  adapted.forEach((v, i) => assert.ok(Math.abs(v - merged[i]!) < 1e-4, `merged logit ${i}`));
+  lora.unmerge();
+  const unmerged = model.logits(input).dataSync();
+  adapted.forEach((v, i) => assert.ok(Math.abs(v - unmerged[i]!) < 1e-4, `unmerged logit ${i}`));
+  lora.dispose();
+  model.dispose();
+});

@@ -68,8 +68,10 @@ export interface LinearAdapter {
 
 /** A model whose dense layers can carry adapters (LoRA). */
 export interface AdaptableModel extends Model {
-  /** Dense layer names (a layer's weight is `<name>.weight`, laid out `[in, out]`). */
+  /** Dense layer names (a layer's weight is `<name>.weight`). */
   linearLayers(): string[];
+  /** How dense weights are laid out: GPT-2's Conv1D `[in, out]` or PyTorch Linear's `[out, in]`. */
+  readonly linearLayout: "in_out" | "out_in";
   /** Adds or removes the adapter of one layer. */
   setAdapter(layer: string, adapter: LinearAdapter | null): void;
 }
