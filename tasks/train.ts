@@ -12,6 +12,7 @@ import {
   findRunDir,
   formatDuration,
   formatRate,
+  getModelEntry,
   listModels,
   listRunIds,
   modelPresets,
@@ -24,6 +25,7 @@ import {
   runTask,
   sweepTrials,
   sweepValues,
+  trainClassifier,
   trainLanguageModel,
   writeJsonAtomic,
 } from "../mod.ts";
@@ -201,6 +203,45 @@ async function main(): Promise<number> {
   const progress = new ProgressLine(config.train.log_interval);
   try {
     const sweepId = Deno.env.get("CODEX_SWEEP_ID");
+    if (getModelEntry(config.model.name).task === "classification") {
+      if (resume) throw new RangeError("Cannot resume: resuming classification runs is not supported yet");
+      const r = await trainClassifier(config, {
+        ...(sweepId ? { sweepId } : {}),
+        signal: abort.signal,
+        log: (m) => progress.log(m),
+        callbacks: {
+          onTrainStart: (s) =>
+            progress.log(
+              `codex train: run ${s.runId} | ${config.model.name} (${
+                formatRate(s.numParams)
+              } params, vocab ${s.vocabSize}) ` +
+                `on ${config.data.name} | classification | seed ${config.seed}\n  folder ${s.dir}`,
+            ),
+          onStepEnd: (p) =>
+            progress.update(
+              `step ${p.step}/${p.maxSteps} | loss ${p.loss.toFixed(4)} | lr ${p.lr.toExponential(2)} | ` +
+                `${formatDuration(p.elapsedMs / 1000)} elapsed | ${formatDuration(p.etaMs / 1000)} left`,
+            ),
+          onEvalEnd: (e) => progress.log(`  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}`),
+        },
+      });
+      progress.done();
+      const f = (x: { loss: number; accuracy: number; macro_f1: number }) =>
+        `loss ${x.loss.toFixed(4)}, accuracy ${x.accuracy.toFixed(4)}, macro-F1 ${x.macro_f1.toFixed(4)}`;
+      console.log(`
+Run ${r.run_id} ${r.status} after ${r.steps} steps (${r.epochs.toFixed(2)} epochs, ${
+        formatDuration(r.wall_time_s)
+      } wall)
+  labels      ${r.labels.join(", ")}
+  val         ${f(r.val)}
+  test        ${f(r.test)} (majority class: accuracy ${r.majority_accuracy.toFixed(4)})
+  folder      ${r.dir}
+
+Look further:
+  cat ${r.dir}/summary.json
+  deno task eval predictions=... (per-example predictions of classifiers are not written yet)`);
+      return r.status === "finished" ? 0 : 130;
+    }
     const r = await trainLanguageModel(config, {
       ...(resume ? { resume } : {}),
       ...(sweepId ? { sweepId } : {}),

@@ -49,8 +49,11 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
   const dir = await outDir();
   for (
     const [arg, msg] of [
-      ["model=gpt-huge", /^error: .*unknown model "gpt-huge" \(available: char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2\)$/],
-      ["data=wiki", /^error: .*unknown data "wiki" \(available: first-names, moby-dick, sotu\)$/],
+      [
+        "model=gpt-huge",
+        /^error: .*unknown model "gpt-huge" \(available: bow-linear, char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2, minilm\)$/,
+      ],
+      ["data=wiki", /^error: .*unknown data "wiki" \(available: first-names, moby-dick, sotu, spam-assassin\)$/],
       [
         "train.max_stepz=5",
         /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\); use \+train.max_stepz=\.\.\. to add it$/,

@@ -47,7 +47,10 @@ Deno.test("compose: Hydra's override grammar", async () => {
 
 Deno.test("compose: bad overrides name the key, the options or the type", async () => {
   const bad = async (o: string[], re: RegExp) => await assert.rejects(() => compose("config", o, { configDir }), re);
-  await bad(["model=gpt-huge"], /unknown model "gpt-huge" \(available: char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2\)/);
+  await bad(
+    ["model=gpt-huge"],
+    /unknown model "gpt-huge" \(available: bow-linear, char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2, minilm\)/,
+  );
   await bad(["train.lrr=1"], /unknown key "train.lrr" \(did you mean "train.lr"\?\)/);
   await bad(["+train.lr=1"], /"train.lr" already exists/);
   await bad(["~train.nothing"], /there is no key "train.nothing" to delete/);

@@ -25,10 +25,13 @@ export interface RunConfig {
   data: {
     /** A dataset registry name. */
     name: string;
-    /** The last fraction of the text is held out for validation. */
+    /** The last fraction of the text is held out for validation (classification: val and test each). */
     val_fraction: number;
+    /** Classification: tokens kept per example (after [CLS]); default 256. */
+    max_tokens?: number;
   };
-  tokenizer: { name: "char" };
+  /** `char` (language models) or `word` (classification, with `vocab_size`). */
+  tokenizer: { name: "char" | "word"; vocab_size?: number };
   /**
    * A model registry name and its architecture keys (the preset's, with
    * overrides); the model's own schema checks them when it is built.
@@ -118,8 +121,9 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     name: z.string().min(1),
     /** The last fraction of the text is held out for validation. */
     val_fraction: z.number().gt(0).lt(1),
+    max_tokens: z.number().int().positive().optional(),
   }),
-  tokenizer: z.strictObject({ name: z.literal("char") }),
+  tokenizer: z.strictObject({ name: z.enum(["char", "word"]), vocab_size: z.number().int().min(4).optional() }),
   model: z.object({ name: z.string().min(1) }).catchall(z.union([z.number(), z.string(), z.boolean()])),
   train: z.strictObject({
     max_steps: posInt,

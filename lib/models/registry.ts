@@ -127,13 +127,13 @@ function countOf(e: ModelEntry): number {
 }
 
 /**
- * The default configs by name, for `model=NAME` config overrides. A
- * language model's `vocab_size` is left out: the tokenizer sets it.
+ * The default configs by name, for `model=NAME` config overrides.
+ * `vocab_size` and `num_labels` are left out: the tokenizer and the data set them.
  */
 export function modelPresets(): Record<string, Record<string, unknown>> {
   return Object.fromEntries([...registry.values()].map((e) => {
-    const { vocab_size: _v, ...rest } = e.defaults;
-    return [e.name, e.task === "language-modeling" ? rest : { ...e.defaults }];
+    const { vocab_size: _v, num_labels: _n, ...rest } = e.defaults;
+    return [e.name, rest];
   }));
 }
 
@@ -260,7 +260,7 @@ registerModel({
     max_position_embeddings: 512,
     type_vocab_size: 2,
     layer_norm_eps: 1e-12,
-    dropout: 0,
+    dropout: 0.1,
     num_labels: 2,
   },
   schema: BertConfigSchema,

@@ -4,3 +4,4 @@
  * @module
  */
 export { CharTokenizer, type CharTokenizerJson } from "./char_tokenizer.ts";
+export { WordTokenizer, type WordTokenizerJson } from "./word_tokenizer.ts";

@@ -20,3 +20,4 @@ export { learningRate, type LrSchedule } from "./schedule.ts";
 export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 export { loadRunModel, type RunModel } from "./load_run_model.ts";
 export { type BatchGradients, DataParallel } from "./data_parallel.ts";
+export { type ClassifierResult, trainClassifier } from "./train_classifier.ts";
