@@ -54,3 +54,29 @@ Deno.test("LoRA fine-tune: init_from a run, only adapters change, adapters saved
   );
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("init_from a Hugging Face folder: the weights of a savePretrained model start the run", async () => {
+  const { savePretrained, createModel, getWeights } = await import("../models/mod.ts");
+  const { Rng } = await import("../random/mod.ts");
+  const { initBackend } = await import("../backend/mod.ts");
+  const out = await Deno.makeTempDir({ prefix: "codex-hf-init-" });
+  await initBackend("wasm");
+  const src = createModel("gpt-nano", { vocab_size: 54, block_size: 32 }, new Rng(99));
+  await savePretrained(src, join(out, "hf"), { name: "gpt-nano" });
+  const cfg = config(out, [
+    `init_from=${join(out, "hf")}`,
+    "train.max_steps=1",
+    "train.eval_interval=1",
+    "train.lr=1e-12",
+    "train.min_lr=0",
+  ]);
+  const r = await trainLanguageModel(cfg);
+  const ckpt = await new CheckpointManager(join(r.dir, "checkpoints")).loadLatest();
+  const want = getWeights(src);
+  for (const [k, t] of want) {
+    const got = ckpt!.weights.get(k)!.data;
+    t.data.forEach((v, i) => assert.ok(Math.abs(v - got[i]!) < 1e-6, `${k}[${i}]`));
+  }
+  src.dispose();
+  await Deno.remove(out, { recursive: true });
+});

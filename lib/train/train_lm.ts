@@ -18,8 +18,10 @@ import {
   createModel,
   generate,
   getModelEntry,
+  getWeights,
   isLanguageModel,
   type LanguageModel,
+  loadPretrained,
   Lora,
   type ModelConfig,
   type NamedTensor,
@@ -126,6 +128,16 @@ function flatKeys(obj: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
     v !== null && typeof v === "object" ? flatKeys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]
   );
+}
+
+async function isPretrainedFolder(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(join(path, "config.json"));
+    await Deno.stat(join(path, "model.safetensors"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -244,7 +256,9 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     resumeDir = await findRunDir(cfg.out_dir, options.resume);
     ({ config: cfg, changed } = await resumeConfig(resumeDir, cfg));
   }
-  const initDir = cfg.init_from ? await findRunDir(cfg.out_dir, cfg.init_from) : null;
+  // init_from: a run (id or folder), or a Hugging Face folder (config.json + model.safetensors).
+  const hfInit = cfg.init_from ? await isPretrainedFolder(cfg.init_from) : false;
+  const initDir = cfg.init_from && !hfInit ? await findRunDir(cfg.out_dir, cfg.init_from) : null;
   const backend = await initBackend(cfg.backend);
   // With safety on, the corpus is filtered (redacted) before anything sees it; a block refuses to train.
   const safetyEvents: SafetyEvent[] = [];
@@ -283,6 +297,14 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     resumed = await new CheckpointManager(join(resumeDir, "checkpoints")).loadLatest(warn);
     if (!resumed) throw new Error(`Cannot resume run ${resumeDir}: it has no checkpoint that passes verification`);
     model = buildModel(modelName, modelConfig, initRng, { tensors: resumed.weights, source: resumed.path });
+  } else if (hfInit) {
+    const pretrained = await loadPretrained(cfg.init_from);
+    try {
+      model = buildModel(modelName, modelConfig, initRng, { tensors: getWeights(pretrained), source: cfg.init_from });
+    } finally {
+      pretrained.dispose();
+    }
+    log(`Initialised weights from the pretrained folder ${cfg.init_from}`);
   } else if (initDir) {
     const mgr = new CheckpointManager(join(initDir, "checkpoints"));
     const src = (await mgr.loadBest()) ?? (await mgr.loadLatest(warn));
