@@ -30,3 +30,4 @@ export * from "./lib/train/mod.ts";
 export * from "./lib/cli/mod.ts";
 export * from "./lib/eval/mod.ts";
 export * from "./lib/safety/mod.ts";
+export * from "./lib/query/mod.ts";

@@ -292,8 +292,9 @@ Sample (seed ${config.seed}, temperature ${config.sample.temperature}):
 ${r.sample.split("\n").map((l) => "  | " + l).join("\n")}
 
 Look further:
-  cat ${r.dir}/summary.json
-  grep '"split":"val"' ${r.dir}/metrics.ndjson`);
+  deno task sql "SELECT step, value FROM metrics WHERE run_id = '${r.run_id}' AND split = 'val'"
+  deno task eval run=${r.run_id}
+  cat ${r.dir}/summary.json`);
     return r.status === "finished" ? 0 : 130;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);

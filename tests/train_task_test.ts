@@ -84,7 +84,10 @@ Deno.test("train task: overrides run a short job whose val loss lands in metrics
   const text = new TextDecoder().decode(stdout);
   assert.equal(code, 0, text);
   assert.match(text, /val loss +\d\.\d{4} nats\/char/);
-  assert.match(text, /Look further:\n {2}cat .*summary.json/);
+  assert.match(
+    text,
+    /Look further:\n {2}deno task sql "SELECT step, value FROM metrics WHERE run_id = '[^']+' AND split = 'val'"/,
+  );
   const runs = [...Deno.readDirSync(join(root, dir))].map((e) => e.name).sort();
   assert.equal(runs.length, 1);
   const metrics = (await Deno.readTextFile(join(root, dir, runs[0]!, "metrics.ndjson"))).trim().split("\n").map((l) =>
