@@ -6,7 +6,16 @@
  * @module
  */
 import { join } from "node:path";
-import { openRunStore, parseTaskArgs, type Row, type RunStore, runTask, VIEWS } from "../mod.ts";
+import {
+  formatCell as cell,
+  formatTable,
+  openRunStore,
+  parseTaskArgs,
+  type Row,
+  type RunStore,
+  runTask,
+  VIEWS,
+} from "../mod.ts";
 
 const HELP = `Usage: deno task sql [--store DIR] [--format table|csv|json|ndjson|parquet] [--out FILE] ["<SQL>"]
 
@@ -21,26 +30,6 @@ Examples:
   deno task sql "SELECT run_id, name, status FROM runs ORDER BY created_at DESC LIMIT 5"
   deno task sql --format csv --out val.csv "SELECT run_id, step, value FROM metrics WHERE split = 'val'"
   deno task sql --format parquet --out metrics.parquet "SELECT * FROM metrics"`;
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
-  return String(v);
-}
-
-/** An aligned text table; cells wider than 40 characters are cut with "...". */
-export function formatTable(rows: Row[]): string {
-  if (rows.length === 0) return "(no rows)";
-  const cols = Object.keys(rows[0]!);
-  const cut = (s: string) => (s.length > 40 ? s.slice(0, 37) + "..." : s).replaceAll("\n", "\\n");
-  const cells = rows.map((r) => cols.map((c) => cut(cell(r[c]))));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const numeric = cols.map((c) => rows.every((r) => r[c] === null || typeof r[c] === "number"));
-  const line = (r: string[]) =>
-    r.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
-}
 
 function csv(rows: Row[]): string {
   if (rows.length === 0) return "";

@@ -67,3 +67,36 @@ Deno.test("sql task: JSON, CSV and Parquet output; DuckDB's error with its posit
   assert.match(await Deno.readTextFile(join(store, ".sql_history")), /SELECT count\(\*\) AS n FROM metrics;/);
   await Deno.remove(store, { recursive: true });
 });
+
+Deno.test("runs task: list, compare, doctor, and rm only with --yes when there is no terminal", async () => {
+  const store = await Deno.makeTempDir();
+  for (const [id, loss] of [["r1", 2.5], ["r2", 2.1]] as const) {
+    await Deno.mkdir(join(store, "runs", id), { recursive: true });
+    await Deno.writeTextFile(
+      join(store, "runs", id, "run.json"),
+      JSON.stringify({ run_id: id, name: id, status: "finished" }),
+    );
+    await Deno.writeTextFile(
+      join(store, "runs", id, "metrics.ndjson"),
+      JSON.stringify({ schema_version: 1, run_id: id, step: 10, split: "val", metric: "loss", value: loss }) + "\n",
+    );
+  }
+  await Deno.writeTextFile(join(store, "runs", "r2", "metrics.ndjson"), '{"torn": ', { append: true });
+  const list = await taskCommand("runs", ["list", "--store", store]).output();
+  assert.match(text(list.stdout), /r1\s+r1\s+finished\s+.*10\s+2\.5\n/);
+  const cmp = await taskCommand("runs", ["compare", "r1", "r2", "--store", store]).output();
+  assert.match(text(cmp.stdout), /r2\s+2\.1\s+10\nr1\s+2\.5\s+10/);
+  const doc = await taskCommand("runs", ["doctor", "--store", store]).output();
+  assert.match(
+    text(doc.stdout),
+    /r2\/metrics\.ndjson: 1 line\(s\) skipped by queries \(malformed or torn at the end\)/,
+  );
+  const refuse = await taskCommand("runs", ["rm", "r1", "--store", store]).output();
+  assert.equal(refuse.code, 1);
+  assert.match(text(refuse.stderr), /pass --yes/);
+  assert.equal((await taskCommand("runs", ["rm", "r1", "--yes", "--store", store]).output()).code, 0);
+  assert.deepEqual([...Deno.readDirSync(join(store, "runs"))].map((e) => e.name), ["r2"]);
+  const missing = await taskCommand("runs", ["show", "nope", "--store", store]).output();
+  assert.match(text(missing.stderr), /Cannot find run "nope" in .* \(runs: r2\)/);
+  await Deno.remove(store, { recursive: true });
+});

@@ -9,3 +9,4 @@ export { ProgressLine } from "./progress.ts";
 export { runLimited, sweepTrials, sweepValues } from "./sweep.ts";
 export { runTask } from "./run_task.ts";
 export { type KeyValues, parseKeyValues } from "./key_values.ts";
+export { formatCell, formatTable } from "./format_table.ts";

@@ -4,6 +4,7 @@ import { tinyConfig } from "../train/_testing.ts";
 import { trainLanguageModel } from "../train/mod.ts";
 import { type MetricRecord, readNdjson } from "../telemetry/mod.ts";
 import { openRunStore } from "./open_run_store.ts";
+import { runStoreKysely } from "./kysely_dialect.ts";
 import { VIEWS } from "./run_store_db.ts";
 
 Deno.test("openRunStore: typed views over every run; missing files give empty views; bad lines are skipped", async () => {
@@ -49,6 +50,28 @@ Deno.test("openRunStore: typed views over every run; missing files give empty vi
     n: 2,
   }]);
   await assert.rejects(() => s.query("SELECT nope FROM runs"), /Cannot run query: Binder Error: .*"nope"/);
+  s.close();
+  await Deno.remove(store, { recursive: true });
+});
+
+Deno.test("runStoreKysely: typed queries with parameters; a wrong column does not compile", async () => {
+  const store = await Deno.makeTempDir({ prefix: "codex-store-" });
+  const r = await trainLanguageModel(tinyConfig(join(store, "runs"), ["train.max_steps=6", "train.eval_interval=3"]));
+  const s = await openRunStore(store);
+  const db = runStoreKysely(s);
+  const rows = await db.selectFrom("metrics")
+    .select(["step", "value"])
+    .where("run_id", "=", r.run_id)
+    .where("split", "=", "val")
+    .where("metric", "=", "loss")
+    .orderBy("step")
+    .execute();
+  assert.deepEqual(rows.map((x) => x.step), [3, 6]);
+  assert.equal(rows[1]!.value, r.final_val_loss);
+  const runs = await db.selectFrom("runs").select(["run_id", "status"]).execute();
+  assert.deepEqual(runs, [{ run_id: r.run_id, status: "finished" }]);
+  // @ts-expect-error: "valu" is not a column of metrics
+  await assert.rejects(() => db.selectFrom("metrics").select(["valu"]).execute(), /valu/);
   s.close();
   await Deno.remove(store, { recursive: true });
 });
