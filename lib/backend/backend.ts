@@ -89,3 +89,13 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
   registerMissingKernels();
   return { name: name as BackendName, tfjsVersion: tf.version_core, reason };
 }
+
+// Start the default backend when codex is imported, so a script or notebook
+// can build models straight away; initBackend() switches later. If wasm
+// cannot start here (no read access to its binary), the first explicit
+// initBackend() call reports why.
+try {
+  await initBackend("wasm");
+} catch {
+  // reported by the next explicit initBackend()
+}

@@ -35,10 +35,15 @@ export class DataParallel {
   readonly workerTensors: number[] = [];
   #pending = new Map<Worker, (r: WorkerResponse) => void>();
 
+  #loaded = new Map<Worker, Promise<void>>();
+
   private constructor(workers: Worker[]) {
     this.workers = workers;
     for (const w of workers) {
+      let loaded!: () => void;
+      this.#loaded.set(w, new Promise((r) => (loaded = r)));
       w.onmessage = (e: MessageEvent<WorkerResponse>) => {
+        if (e.data.kind === "loaded") return loaded();
         const resolve = this.#pending.get(w);
         this.#pending.delete(w);
         resolve?.(e.data);
@@ -56,6 +61,7 @@ export class DataParallel {
       () => new Worker(new URL("./grad_worker.ts", import.meta.url).href, { type: "module" }),
     );
     const dp = new DataParallel(workers);
+    await Promise.all(workers.map((w) => dp.#loaded.get(w)));
     await Promise.all(workers.map((w) => dp.#call(w, { kind: "init", model, config, backend })));
     return dp;
   }

@@ -28,6 +28,7 @@ export type WorkerRequest =
 
 /** Messages the replica answers with. */
 export type WorkerResponse =
+  | { kind: "loaded" }
   | { kind: "ready" }
   | { kind: "grads"; loss: number; grads: Float32Array[]; tensors: number }
   | { kind: "error"; message: string };
@@ -68,3 +69,8 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     self.postMessage({ kind: "error", message: (err as Error).message } satisfies WorkerResponse);
   }
 };
+
+// Importing codex starts a backend (a top-level await), so this module may
+// finish loading after the coordinator's first message would have arrived:
+// say when the handler is in place, and the coordinator waits for it.
+self.postMessage({ kind: "loaded" } satisfies WorkerResponse);
