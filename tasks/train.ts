@@ -204,8 +204,8 @@ async function main(): Promise<number> {
   try {
     const sweepId = Deno.env.get("CODEX_SWEEP_ID");
     if (getModelEntry(config.model.name).task === "classification") {
-      if (resume) throw new RangeError("Cannot resume: resuming classification runs is not supported yet");
       const r = await trainClassifier(config, {
+        ...(resume ? { resume } : {}),
         ...(sweepId ? { sweepId } : {}),
         signal: abort.signal,
         log: (m) => progress.log(m),

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { initBackend, tf } from "../backend/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { configHash, configToYaml, type RunConfig, validateRunConfig } from "../config/mod.ts";
-import { type DataRecord, EpochBatcher, loadDataset, splitDataset } from "../data/mod.ts";
+import { type DataRecord, EpochBatcher, type EpochBatcherState, loadDataset, splitDataset } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/mod.ts";
 import {
   type ClassificationModel,
@@ -22,20 +22,22 @@ import {
   getModelEntry,
   getWeights,
   resolveModelConfig,
+  setWeights,
 } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { Run, SystemSampler } from "../telemetry/mod.ts";
+import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { WordTokenizer } from "../tokenizers/mod.ts";
 import { clipByGlobalNorm } from "./adamw.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
-import type { TrainOptions } from "./train_lm.ts";
+import { resumeConfig, type TrainOptions } from "./train_lm.ts";
 
 /** What a classification run reports; also `summary.json`. */
 export interface ClassifierResult {
   run_id: string;
   dir: string;
   status: "finished" | "interrupted";
+  stop_reason: "max_steps" | "early_stopping" | "interrupted";
   steps: number;
   epochs: number;
   labels: string[];
@@ -118,10 +120,13 @@ function score(model: ClassificationModel, examples: Encoded[], K: number, B: nu
  */
 export async function trainClassifier(config: RunConfig, options: TrainOptions = {}): Promise<ClassifierResult> {
   const t0 = performance.now();
-  const cfg = validateRunConfig(config);
+  let cfg = validateRunConfig(config);
   const { signal, log = () => {} } = options;
   const tc = cfg.train;
   const entry = getModelEntry(cfg.model.name);
+  const resumeDir = options.resume ? await findRunDir(cfg.out_dir, options.resume) : null;
+  // A resumed run may not change its model, tokenizer or data (the names are checked against the run's config).
+  if (resumeDir) ({ config: cfg } = await resumeConfig(resumeDir, cfg));
   if (entry.task !== "classification") {
     throw new RangeError(`Cannot train a classifier: ${cfg.model.name} is a ${entry.task} model`);
   }
@@ -139,16 +144,23 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
 
   const hash = await configHash(cfg);
   const yaml = configToYaml(cfg);
-  const run = await Run.create({
-    outDir: cfg.out_dir,
-    name: cfg.name,
-    configHash: hash,
-    configYaml: yaml,
-    seed: cfg.seed,
-    backend: backend.name,
-    versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
-    ...(options.sweepId ? { sweepId: options.sweepId } : {}),
-  });
+  // Resume: the run's newest good checkpoint (weights, optimizer, batcher position).
+  const resumed = resumeDir ? await new CheckpointManager(join(resumeDir, "checkpoints")).loadLatest(log) : null;
+  if (resumeDir && !resumed) {
+    throw new Error(`Cannot resume run ${resumeDir}: it has no checkpoint that passes verification`);
+  }
+  const run = resumeDir
+    ? (await Run.resume(resumeDir, resumed!.step, { configYaml: yaml, configHash: hash })).run
+    : await Run.create({
+      outDir: cfg.out_dir,
+      name: cfg.name,
+      configHash: hash,
+      configYaml: yaml,
+      seed: cfg.seed,
+      backend: backend.name,
+      versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
+      ...(options.sweepId ? { sweepId: options.sweepId } : {}),
+    });
   let model: ClassificationModel | null = null;
   try {
     // A stratified split with its manifest in the run folder.
@@ -167,9 +179,9 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         byId.get(id)!
       );
     const [trainRecs, valRecs, testRecs] = [await idsOf("train"), await idsOf("val"), await idsOf("test")];
-    const tokenizer = WordTokenizer.train(trainRecs.map((r) => r.text), {
-      vocabSize: cfg.tokenizer.vocab_size ?? 8192,
-    });
+    const tokenizer = resumeDir
+      ? WordTokenizer.fromJSON(JSON.parse(await Deno.readTextFile(join(run.dir, "tokenizer.json"))))
+      : WordTokenizer.train(trainRecs.map((r) => r.text), { vocabSize: cfg.tokenizer.vocab_size ?? 8192 });
     await writeJsonAtomic(join(run.dir, "tokenizer.json"), tokenizer.toJSON());
     const maxTokens = cfg.data.max_tokens ?? 256;
     const encode = (r: DataRecord): Encoded => ({
@@ -197,35 +209,68 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     }
     model = createModel(modelName, modelConfig, Rng.stream(cfg.seed, "init")) as ClassificationModel;
     const optimizer = createOptimizer(model.params, tc);
-    const batcher = new EpochBatcher(train.length, tc.batch_size, cfg.seed);
+    let batcher = new EpochBatcher(train.length, tc.batch_size, cfg.seed);
+    let step = 0, bestVal = Infinity, evalsSinceBest = 0;
+    if (resumed) {
+      setWeights(model, resumed.weights, { source: resumed.path });
+      const st = resumed.state as Record<string, unknown>;
+      optimizer.loadState(resumed.optimizer, st.optimizer_steps as number);
+      batcher = EpochBatcher.fromState(st.batcher as EpochBatcherState);
+      step = resumed.step;
+      bestVal = (st.best_val_loss as number | undefined) ?? Infinity;
+      evalsSinceBest = (st.evals_since_best as number | undefined) ?? 0;
+      run.event("resume", step, `resumed from ${resumed.name}`, { checkpoint: resumed.name });
+    }
     const ckpt = new CheckpointManager(join(run.dir, "checkpoints"), {
       keepLast: tc.keep_last,
       keepBest: tc.keep_best,
     });
     const sampler = new SystemSampler(run.id);
-    run.event("start", 0, `training ${modelName} on ${cfg.data.name}`, {
-      num_params: model.countParams(),
-      vocab_size: tokenizer.vocabSize,
-      labels,
-      split: { train: train.length, val: val.length, test: test.length },
-    });
+    if (!resumed) {
+      run.event("start", 0, `training ${modelName} on ${cfg.data.name}`, {
+        num_params: model.countParams(),
+        vocab_size: tokenizer.vocabSize,
+        labels,
+        split: { train: train.length, val: val.length, test: test.length },
+      });
+    }
     options.callbacks?.onTrainStart?.({
       runId: run.id,
       dir: run.dir,
       numParams: model.countParams(),
       vocabSize: tokenizer.vocabSize,
-      resumedFrom: 0,
+      resumedFrom: step,
       backend: backend.name,
       backendReason: backend.reason,
     });
     const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
-    let step = 0, trainMs = 0, lastSample = -Infinity, lastVal = score(model, val, labels.length, 64);
-    let interrupted = false;
+    let trainMs = 0, lastSample = -Infinity, lastVal = score(model, val, labels.length, 64);
+    let stopReason: "max_steps" | "early_stopping" | "interrupted" = "max_steps";
+    const startStep = step;
+    let lastCheckpointStep = step;
+    const saveCheckpoint = async () => {
+      const info = await ckpt.save(step, {
+        weights: getWeights(model!),
+        optimizer: optimizer.stateTensors(),
+        state: {
+          batcher: batcher.state(),
+          optimizer_steps: optimizer.t,
+          val_loss: lastVal.loss,
+          best_val_loss: bestVal,
+          evals_since_best: evalsSinceBest,
+          config_hash: hash,
+        },
+        configYaml: yaml,
+      });
+      run.event("checkpoint", step, info.name, { path: info.path, val_loss: lastVal.loss });
+      run.flush();
+      lastCheckpointStep = step;
+    };
     while (step < tc.max_steps) {
       const ts = performance.now();
       await new Promise((r) => setTimeout(r, 0));
       if (signal?.aborted) {
-        interrupted = true;
+        stopReason = "interrupted";
         break;
       }
       const lr = learningRate(step, {
@@ -235,12 +280,25 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         warmupSteps: tc.warmup_steps,
         totalSteps: tc.max_steps,
       });
-      const { input, labels: y } = batchOf(batcher.next().map((i) => train[i]!));
-      model.setDropoutSeed(dropoutBase + step * 8192);
+      // grad_accum_steps batches per step, gradients averaged.
       const m = model;
-      const { value, grads } = tf.variableGrads(() => m.loss(input, y, true), [...m.params.values()]);
-      const loss = value.dataSync()[0]!;
-      value.dispose();
+      let grads: Record<string, tf.Tensor> = {};
+      let loss = 0;
+      for (let a = 0; a < tc.grad_accum_steps; a++) {
+        const { input, labels: y } = batchOf(batcher.next().map((i) => train[i]!));
+        model.setDropoutSeed(dropoutBase + (step * tc.grad_accum_steps + a) * 8192);
+        const r = tf.variableGrads(
+          () => tf.div(m.loss(input, y, true), tc.grad_accum_steps) as tf.Scalar,
+          [...m.params.values()],
+        );
+        loss += r.value.dataSync()[0]!;
+        r.value.dispose();
+        for (const [k, g] of Object.entries(r.grads)) {
+          const prev = grads[k];
+          grads[k] = prev ? tf.add(prev, g) : g;
+          if (prev) tf.dispose([prev, g]);
+        }
+      }
       if (!Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));
         throw new Error(`Training diverged: loss is ${loss} at step ${step + 1}`);
@@ -265,22 +323,26 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         gradNorm: clipped.norm,
         tokensPerSec: 0,
         elapsedMs: performance.now() - t0,
-        etaMs: (trainMs / step) * (tc.max_steps - step),
+        etaMs: (trainMs / (step - startStep)) * (tc.max_steps - step),
       });
       if (step % tc.eval_interval === 0 || step === tc.max_steps) {
         lastVal = score(model, val, labels.length, 64);
+        if (lastVal.loss < bestVal) [bestVal, evalsSinceBest] = [lastVal.loss, 0];
+        else evalsSinceBest++;
         for (const [metric, value] of Object.entries(lastVal)) run.metric({ ...row, split: "val", metric, value });
         run.event("eval", step, `val accuracy ${lastVal.accuracy.toFixed(4)}`, { ...lastVal });
         options.callbacks?.onEvalEnd?.({ step, valLoss: lastVal.loss, full: true });
-        const info = await ckpt.save(step, {
-          weights: getWeights(model),
-          optimizer: optimizer.stateTensors(),
-          state: { batcher: batcher.state(), optimizer_steps: optimizer.t, val_loss: lastVal.loss, config_hash: hash },
-          configYaml: yaml,
-        });
-        run.event("checkpoint", step, info.name, { path: info.path, val_loss: lastVal.loss });
-        run.flush();
+        await saveCheckpoint();
+        if (tc.early_stopping_patience > 0 && evalsSinceBest >= tc.early_stopping_patience && step < tc.max_steps) {
+          stopReason = "early_stopping";
+          log(`Early stopping at step ${step}: no better val loss in ${evalsSinceBest} evaluations`);
+          break;
+        }
       }
+    }
+    if (stopReason === "interrupted" && step > lastCheckpointStep) {
+      log(`Interrupted at step ${step}: writing a final checkpoint`);
+      await saveCheckpoint();
     }
     const testScore = score(model, test, labels.length, 64);
     for (const [metric, value] of Object.entries(testScore)) {
@@ -289,9 +351,10 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     const result: ClassifierResult = {
       run_id: run.id,
       dir: run.dir,
-      status: interrupted ? "interrupted" : "finished",
+      status: stopReason === "interrupted" ? "interrupted" : "finished",
+      stop_reason: stopReason,
       steps: step,
-      epochs: (step * tc.batch_size) / train.length,
+      epochs: (step * tc.batch_size * tc.grad_accum_steps) / train.length,
       labels,
       val: lastVal,
       test: testScore,
@@ -302,7 +365,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       wall_time_s: (performance.now() - t0) / 1000,
     };
     await run.writeSummary({ ...result });
-    run.event("end", step, result.status, { test: testScore });
+    run.event("end", step, stopReason, { test: testScore });
     await run.end(result.status);
     optimizer.dispose();
     return result;

@@ -69,3 +69,66 @@ Deno.test("trainClassifier: a small minilm trains on the same data; wrong models
   );
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("trainClassifier: stopped then resumed gives the straight run's losses; accumulation; early stopping", async () => {
+  const out = await Deno.makeTempDir({ prefix: "codex-cls-test-" });
+  const cfg = await compose("config", [
+    "model=bow-linear",
+    "data=spam-assassin",
+    "tokenizer=word",
+    "train=classify",
+    "train.max_steps=24",
+    "train.eval_interval=8",
+    "tokenizer.vocab_size=1000",
+    `out_dir=${out}`,
+  ], { configDir });
+  const losses = async (dir: string) =>
+    (await readNdjson<MetricRecord>(join(dir, "metrics.ndjson"))).filter((m) =>
+      m.split === "train" && m.metric === "loss"
+    )
+      .map((m) => [m.step, m.value]);
+  const straight = await trainClassifier(cfg);
+  const abort = new AbortController();
+  const first = await trainClassifier(cfg, {
+    signal: abort.signal,
+    callbacks: { onStepEnd: (p) => p.step === 13 && abort.abort() },
+  });
+  assert.equal(first.status, "interrupted");
+  const resumed = await trainClassifier(cfg, { resume: first.run_id });
+  assert.equal(resumed.run_id, first.run_id);
+  assert.deepEqual(await losses(resumed.dir), await losses(straight.dir));
+  assert.equal(resumed.test.accuracy, straight.test.accuracy);
+  const acc = await trainClassifier(
+    await compose("config", [
+      "model=bow-linear",
+      "data=spam-assassin",
+      "tokenizer=word",
+      "train=classify",
+      "train.max_steps=4",
+      "train.eval_interval=4",
+      "train.batch_size=16",
+      "train.grad_accum_steps=2",
+      "tokenizer.vocab_size=1000",
+      `out_dir=${out}`,
+    ], { configDir }),
+  );
+  assert.equal(acc.epochs, (4 * 32) / Math.round(6046 * 0.8));
+  const early = await trainClassifier(
+    await compose("config", [
+      "model=bow-linear",
+      "data=spam-assassin",
+      "tokenizer=word",
+      "train=classify",
+      "train.lr=1e-12",
+      "train.min_lr=0",
+      "train.max_steps=40",
+      "train.eval_interval=5",
+      "train.early_stopping_patience=2",
+      "tokenizer.vocab_size=1000",
+      `out_dir=${out}`,
+    ], { configDir }),
+  );
+  assert.equal(early.stop_reason, "early_stopping");
+  assert.equal(early.steps, 15);
+  await Deno.remove(out, { recursive: true });
+});
