@@ -106,3 +106,15 @@ export function clipByGlobalNorm(
   }
   return { grads: out, norm };
 }
+
+/**
+ * Adds `grads` into `sum` in place, key by key (gradient accumulation),
+ * disposing the tensors it replaces.
+ */
+export function accumulateGradients(sum: Record<string, tf.Tensor>, grads: Record<string, tf.Tensor>): void {
+  for (const [k, g] of Object.entries(grads)) {
+    const prev = sum[k];
+    sum[k] = prev ? tf.add(prev, g) : g;
+    if (prev) tf.dispose([prev, g]);
+  }
+}

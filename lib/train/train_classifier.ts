@@ -27,7 +27,7 @@ import {
 import { Rng } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { WordTokenizer } from "../tokenizers/mod.ts";
-import { clipByGlobalNorm } from "./adamw.ts";
+import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
 import { resumeConfig, type TrainOptions } from "./train_lm.ts";
@@ -282,7 +282,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       });
       // grad_accum_steps batches per step, gradients averaged.
       const m = model;
-      let grads: Record<string, tf.Tensor> = {};
+      const grads: Record<string, tf.Tensor> = {};
       let loss = 0;
       for (let a = 0; a < tc.grad_accum_steps; a++) {
         const { input, labels: y } = batchOf(batcher.next().map((i) => train[i]!));
@@ -293,11 +293,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         );
         loss += r.value.dataSync()[0]!;
         r.value.dispose();
-        for (const [k, g] of Object.entries(r.grads)) {
-          const prev = grads[k];
-          grads[k] = prev ? tf.add(prev, g) : g;
-          if (prev) tf.dispose([prev, g]);
-        }
+        accumulateGradients(grads, r.grads);
       }
       if (!Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));

@@ -33,7 +33,7 @@ import { Rng, type RngState } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { CharTokenizer } from "../tokenizers/mod.ts";
 import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
-import { clipByGlobalNorm } from "./adamw.ts";
+import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
 import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { DataParallel } from "./data_parallel.ts";
@@ -493,11 +493,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         lora?.setDropoutSeed(seed + 4096);
         const r = await parallel.gradients(model, b, 1 / tc.grad_accum_steps, seed, [...trainable.values()]);
         loss += r.loss;
-        for (const [k, g] of Object.entries(r.grads)) {
-          const prev = grads[k];
-          grads[k] = prev ? tf.add(prev, g) : g;
-          if (prev) tf.dispose([prev, g]);
-        }
+        accumulateGradients(grads, r.grads);
       }
       // A NaN or infinite loss stops before it can touch the weights.
       if (!Number.isFinite(loss)) {
