@@ -9,10 +9,15 @@ import { Rng } from "../random/mod.ts";
 
 /** The batcher's position (saved in checkpoints). */
 export interface EpochBatcherState {
+  /** The seed the order of every epoch is drawn from. */
   seed: number;
+  /** Examples per epoch. */
   size: number;
+  /** Examples per batch. */
   batchSize: number;
+  /** The current epoch, from 0. */
   epoch: number;
+  /** How many examples of the current epoch were handed out. */
   position: number;
 }
 
@@ -32,17 +37,29 @@ export class EpochBatcher {
   #s: EpochBatcherState;
   #order: number[] = [];
 
+  /** `size` examples, `batchSize` per batch, the order drawn from `seed` (an integer). */
   constructor(size: number, batchSize: number, seed: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`Cannot batch: the dataset has ${size} examples`);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`Cannot batch: batch size must be >= 1 (got ${batchSize})`);
     }
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`Cannot batch: seed must be an integer (got ${seed})`);
     this.#s = { seed, size, batchSize, epoch: 0, position: 0 };
     this.#shuffle();
   }
 
-  /** Continues from a saved {@linkcode EpochBatcher.state}. */
+  /** Continues from a saved {@linkcode EpochBatcher.state} (a TypeError or RangeError if it is not one). */
   static fromState(s: EpochBatcherState): EpochBatcher {
+    for (const k of ["seed", "size", "batchSize", "epoch", "position"] as const) {
+      if (!Number.isSafeInteger(s?.[k])) {
+        throw new TypeError(`Cannot resume batches: the saved state needs an integer "${k}" (got ${s?.[k]})`);
+      }
+    }
+    if (s.epoch < 0 || s.position < 0 || s.position > s.size) {
+      throw new RangeError(
+        `Cannot resume batches: epoch ${s.epoch}, position ${s.position} is outside an epoch of ${s.size} examples`,
+      );
+    }
     const b = new EpochBatcher(s.size, s.batchSize, s.seed);
     b.#s = { ...s };
     b.#shuffle();

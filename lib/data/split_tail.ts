@@ -12,7 +12,15 @@ export interface StreamSplit<T extends ArrayLike<number>> {
 
 /**
  * Holds out the last `valFraction` of a stream for validation (nanoGPT's
- * split), so the validation text is a contiguous, unseen stretch.
+ * split), so the validation text is a contiguous, unseen stretch. Both parts
+ * are views of `ids`, not copies.
+ *
+ * @example
+ * ```ts
+ * import { splitTail } from "./split_tail.ts";
+ * const { train, val } = splitTail(new Uint16Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.2);
+ * if (train.length !== 8 || val.join() !== "9,10") throw new Error("expected the last two ids held out");
+ * ```
  */
 export function splitTail<T extends Int32Array | Uint16Array>(ids: T, valFraction: number): StreamSplit<T> {
   if (!(valFraction > 0 && valFraction < 1)) {

@@ -1,0 +1,53 @@
+/**
+ * Loading a dataset by registry name or file path: as records
+ * (`loadDataset`) or as one string for a language model (`loadText`).
+ *
+ * @module
+ */
+import { datasetFromRecords } from "./dataset_from_records.ts";
+import { _datasetEntry, _isRegistered } from "./dataset_registry.ts";
+import { loadLocalDataset, type LocalOptions } from "./load_local_dataset.ts";
+import type { Dataset } from "./types.ts";
+
+/**
+ * Loads a registered dataset's text as one string (what `deno task train`
+ * trains on). An entry without its own text gives its records' texts, one
+ * per line.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadText } from "./load_dataset.ts";
+ * const text = await loadText("moby-dick");
+ * console.log(text.length); // 1190317
+ * ```
+ */
+export async function loadText(name: string): Promise<string> {
+  const entry = _datasetEntry(name);
+  if (entry.load) return await entry.load();
+  return (await entry.records!()).records.map((r) => r.text).join("\n") + "\n";
+}
+
+/**
+ * Loads a dataset's records, with its card measured on them: a registry name,
+ * or a local file (`.txt`, `.jsonl`/`.ndjson`, `.json`, `.csv`/`.tsv`,
+ * `.parquet`) read with `options` (see {@linkcode LocalOptions}; they are
+ * ignored for registry names). A name that is not registered and has no `/`
+ * or `.` is an error listing the known names.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadDataset } from "./load_dataset.ts";
+ * const spam = await loadDataset("spam-assassin");
+ * console.log(spam.records.length, spam.card.labels); // 6046 { ham: 4150, spam: 1896 }
+ * for await (const r of spam.stream()) if (r.label === "spam") break;
+ * ```
+ */
+export async function loadDataset(name: string, options: LocalOptions = {}): Promise<Dataset> {
+  if (!_isRegistered(name) && /[/.]/.test(name)) return await loadLocalDataset(name, options);
+  const { load, records, ...card } = _datasetEntry(name);
+  if (records) {
+    const r = await records();
+    return datasetFromRecords(card, r.records, { replaced: r.replaced ?? 0 });
+  }
+  return datasetFromRecords(card, [{ id: name, text: await load!() }]);
+}
