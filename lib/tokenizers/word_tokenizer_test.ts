@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
+import { tokenizerSuite } from "./tokenizer_suite.ts";
 import { WordTokenizer } from "./word_tokenizer.ts";
+
+tokenizerSuite(
+  "word",
+  () => WordTokenizer.train(["Call me Ishmael.", "The whale, the sea; the whale's wake!"], { vocabSize: 20 }),
+  { texts: ["the whale", "Call me, Ishmael: the sea"], lossless: false, specialsInText: false },
+);
 
 Deno.test("WordTokenizer: frequency-ranked vocabulary with stable ids, [UNK] for the rest, JSON round trip", () => {
   const tok = WordTokenizer.train(["the whale the sea", "The sea! Whale's wake", "ahab"], { vocabSize: 6 });
@@ -7,7 +14,24 @@ Deno.test("WordTokenizer: frequency-ranked vocabulary with stable ids, [UNK] for
   assert.deepEqual(tok.encode("THE sea, the kraken"), [3, 4, 3, 1]);
   assert.equal(tok.decode(tok.encode("the sea")), "the sea");
   assert.deepEqual(WordTokenizer.fromJSON(JSON.parse(JSON.stringify(tok))).vocab, tok.vocab);
+  assert.deepEqual(tok.toJSON(), { type: "word", version: 1, vocab: [...tok.vocab] });
   assert.deepEqual(WordTokenizer.words("Don't stop—Señor Ñandú 42x"), ["don't", "stop", "señor", "ñandú", "42x"]);
   assert.throws(() => WordTokenizer.train([], { vocabSize: 2 }), /vocab_size must be an integer >= 4/);
   assert.throws(() => tok.decode([99]), /id 99 is outside/);
+});
+
+Deno.test("WordTokenizer: offsets point into the original text, even where lowercasing changes lengths", () => {
+  const tok = WordTokenizer.train(["i̇stanbul sea"], { vocabSize: 10 });
+  const text = "İstanbul, the SEA";
+  const enc = tok.encodeWithOffsets(text);
+  assert.deepEqual(enc.offsets.map(([s, e]) => text.slice(s, e)), ["İ", "stanbul", "the", "SEA"]);
+  assert.deepEqual(enc.tokens, ["i", "stanbul", "[UNK]", "sea"]);
+});
+
+Deno.test("WordTokenizer: custom special tokens are saved and must include [UNK]", () => {
+  const tok = WordTokenizer.train(["a b c"], { vocabSize: 6, specialTokens: ["[UNK]", "[SEP]"] });
+  assert.deepEqual(tok.vocab.slice(0, 2), ["[UNK]", "[SEP]"]);
+  assert.deepEqual(tok.toJSON().special_tokens, ["[UNK]", "[SEP]"]);
+  assert.deepEqual(WordTokenizer.fromJSON(tok.toJSON()).encode("a zz"), tok.encode("a zz"));
+  assert.throws(() => new WordTokenizer(["[PAD]", "x"], ["[PAD]"]), /must include \[UNK\]/);
 });
