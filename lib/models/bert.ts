@@ -14,18 +14,60 @@ import type { AdaptableModel, ClassificationModel, EncoderBatch, LinearAdapter }
 
 /** BertConfig's keys (the subset codex uses). */
 export type BertConfig = {
+  /** Number of token ids. */
   vocab_size: number;
+  /** Width of the hidden states. */
   hidden_size: number;
+  /** Encoder layers. */
   num_hidden_layers: number;
+  /** Attention heads; must divide `hidden_size`. */
   num_attention_heads: number;
+  /** Width of the feed-forward layer. */
   intermediate_size: number;
+  /** Longest input, in tokens. */
   max_position_embeddings: number;
+  /** Token-type (segment) embeddings; codex feeds type 0. */
   type_vocab_size: number;
+  /** LayerNorm epsilon (BERT: 1e-12). */
   layer_norm_eps: number;
   /** Dropout on hidden states and attention during training. */
   dropout: number;
+  /** Classes of the classification head. */
   num_labels: number;
 };
+
+const _sizes = [
+  "vocab_size",
+  "hidden_size",
+  "num_hidden_layers",
+  "num_attention_heads",
+  "intermediate_size",
+  "max_position_embeddings",
+  "type_vocab_size",
+] as const;
+
+/** Checks a config and says what is wrong with it. */
+export function validateBertConfig(c: BertConfig): void {
+  for (const k of _sizes) {
+    if (!Number.isInteger(c[k]) || c[k] <= 0) {
+      throw new RangeError(`Cannot build bert: ${k} must be a positive integer (got ${c[k]})`);
+    }
+  }
+  if (!Number.isInteger(c.num_labels) || c.num_labels < 2) {
+    throw new RangeError(`Cannot build bert: num_labels must be an integer >= 2 (got ${c.num_labels})`);
+  }
+  if (c.hidden_size % c.num_attention_heads !== 0) {
+    throw new RangeError(
+      `Cannot build bert: num_attention_heads must divide hidden_size (got ${c.num_attention_heads} and ${c.hidden_size})`,
+    );
+  }
+  if (!(c.layer_norm_eps > 0)) {
+    throw new RangeError(`Cannot build bert: layer_norm_eps must be positive (got ${c.layer_norm_eps})`);
+  }
+  if (!(c.dropout >= 0 && c.dropout < 1)) {
+    throw new RangeError(`Cannot build bert: dropout must be in [0, 1) (got ${c.dropout})`);
+  }
+}
 
 /** Parameter names (Hugging Face's) and shapes, in order. */
 export function bertParamShapes(c: BertConfig): [string, number[]][] {
@@ -64,7 +106,22 @@ export function bertParamShapes(c: BertConfig): [string, number[]][] {
   return out;
 }
 
-/** The encoder with its classification head. */
+/**
+ * The encoder with its classification head. Activations stay 2-D
+ * (`[batch * time, hidden]`) so every dense layer is one plain product.
+ *
+ * @example
+ * ```ts ignore
+ * import { Bert } from "./bert.ts";
+ * import { Rng } from "../random/mod.ts";
+ * const model = Bert.create({
+ *   vocab_size: 50, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64,
+ *   max_position_embeddings: 16, type_vocab_size: 2, layer_norm_eps: 1e-12, dropout: 0, num_labels: 2,
+ * }, new Rng(1));
+ * const input = { ids: new Int32Array([2, 7, 9, 0]), mask: new Int32Array([1, 1, 1, 0]), batch: 1, time: 4 };
+ * model.logits(input).print(); // [1, 2]
+ * ```
+ */
 export class Bert implements ClassificationModel, AdaptableModel {
   readonly family = "bert";
   readonly linearLayout = "out_in";
@@ -73,20 +130,28 @@ export class Bert implements ClassificationModel, AdaptableModel {
   readonly params: Map<string, tf.Variable>;
   #dropoutSeed = 0;
 
+  /** A model with the given weights (every name of {@linkcode bertParamShapes}, row-major). */
   constructor(config: BertConfig, weights: Map<string, Float32Array>) {
-    if (config.hidden_size % config.num_attention_heads !== 0) {
-      throw new RangeError(
-        `Cannot build bert: num_attention_heads must divide hidden_size (got ${config.num_attention_heads} and ${config.hidden_size})`,
-      );
+    validateBertConfig(config);
+    const shapes = bertParamShapes(config);
+    for (const [name, shape] of shapes) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = weights.get(name);
+      if (!v || v.length !== n) {
+        throw new TypeError(
+          `Cannot build bert: weight ${name} must have ${n} values for shape [${shape}] (got ${v?.length ?? "none"})`,
+        );
+      }
     }
     this.config = { ...config };
     this.params = new Map(
-      bertParamShapes(config).map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
+      shapes.map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
     );
   }
 
   /** BERT's init: N(0, 0.02) weights, zero biases, unit LayerNorm gains. */
   static create(config: BertConfig, rng: Rng): Bert {
+    validateBertConfig(config);
     const w = new Map<string, Float32Array>();
     for (const [name, shape] of bertParamShapes(config)) {
       const n = shape.reduce((a, b) => a * b, 1);
@@ -97,12 +162,14 @@ export class Bert implements ClassificationModel, AdaptableModel {
     return new Bert(config, w);
   }
 
+  /** Number of trainable values. */
   countParams(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
     return n;
   }
 
+  /** Sets the seed stream for dropout masks (so resumed runs replay them). */
   setDropoutSeed(seed: number): void {
     this.#dropoutSeed = seed;
   }
@@ -149,13 +216,26 @@ export class Bert implements ClassificationModel, AdaptableModel {
     return training && rate > 0 ? tf.dropout(x, rate, undefined, this.#dropoutSeed++) as T : x;
   }
 
-  /** The last hidden states `[batch * time, hidden]`. */
+  /** The last hidden states `[batch * time, hidden]` (Hugging Face's `last_hidden_state`, flattened). */
   encode(input: EncoderBatch, training = false): tf.Tensor2D {
     const { ids, mask, batch: B, time: T } = input;
     const { hidden_size: H, num_attention_heads: nh, num_hidden_layers: L, max_position_embeddings } = this.config;
     if (T > max_position_embeddings) {
       throw new RangeError(
         `Cannot run bert: sequence length ${T} exceeds max_position_embeddings ${max_position_embeddings}`,
+      );
+    }
+    if (ids.length !== B * T || mask.length !== B * T) {
+      throw new TypeError(
+        `Cannot run bert: expected ${
+          B * T
+        } token ids and mask values for [${B}, ${T}] (got ${ids.length} and ${mask.length})`,
+      );
+    }
+    const bad = ids.findIndex((id) => id < 0 || id >= this.config.vocab_size);
+    if (bad >= 0) {
+      throw new RangeError(
+        `Cannot run bert: token id ${ids[bad]} is outside the vocabulary (vocab_size ${this.config.vocab_size})`,
       );
     }
     const hd = H / nh;
@@ -185,15 +265,21 @@ export class Bert implements ClassificationModel, AdaptableModel {
     return x;
   }
 
-  logits(input: EncoderBatch, training = false): tf.Tensor2D {
+  /** The pooler's output `[batch, hidden]`: tanh of a dense layer on each row's first token (`pooler_output`). */
+  pooled(input: EncoderBatch, training = false): tf.Tensor2D {
     const { batch: B, time: T } = input;
     const H = this.config.hidden_size;
     const hidden = this.encode(input, training);
     const first = tf.reshape(tf.slice(tf.reshape(hidden, [B, T, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
-    const pooled = tf.tanh(this.#dense(first, "pooler.dense")) as tf.Tensor2D;
-    return this.#dense(this.#dropout(pooled, training), "classifier");
+    return tf.tanh(this.#dense(first, "pooler.dense")) as tf.Tensor2D;
   }
 
+  /** Class logits `[batch, num_labels]`: the classifier on the (dropped-out) pooled output. */
+  logits(input: EncoderBatch, training = false): tf.Tensor2D {
+    return this.#dense(this.#dropout(this.pooled(input, training), training), "classifier");
+  }
+
+  /** Mean cross-entropy of `labels` (one per row). */
   loss(input: EncoderBatch, labels: Int32Array, training = false): tf.Scalar {
     return tf.tidy(() => {
       const y = oneHot(tf.tensor1d(labels, "int32"), this.config.num_labels);
@@ -201,6 +287,7 @@ export class Bert implements ClassificationModel, AdaptableModel {
     });
   }
 
+  /** Releases the model's tensors. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { namedVariable, oneHot, tf } from "../backend/mod.ts";
+import { linear, namedVariable, oneHot, tf } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { ClassificationModel, EncoderBatch } from "./model.ts";
 
@@ -32,6 +32,7 @@ export class BowLinear implements ClassificationModel {
   readonly config: BowLinearConfig;
   readonly params: Map<string, tf.Variable>;
 
+  /** A model with the given weights (`[vocab_size, num_labels]` and `[num_labels]`), zeros without. */
   constructor(config: BowLinearConfig, weights?: { weight: Float32Array; bias: Float32Array }) {
     for (const k of ["vocab_size", "num_labels"] as const) {
       if (!Number.isInteger(config[k]) || config[k] < (k === "num_labels" ? 2 : 1)) {
@@ -59,18 +60,25 @@ export class BowLinear implements ClassificationModel {
     });
   }
 
+  /** Number of trainable values. */
   countParams(): number {
     return this.config.vocab_size * this.config.num_labels + this.config.num_labels;
   }
 
-  setDropoutSeed(_seed: number): void {
-    // no dropout
-  }
+  /** Part of the interface; the model has no dropout. */
+  setDropoutSeed(_seed: number): void {}
 
   /** Term frequencies `[batch, vocab]` of a padded batch (built in JS: no gradient flows into the input). */
   features(input: EncoderBatch): tf.Tensor2D {
     const { ids, mask, batch: B, time: T } = input;
     const V = this.config.vocab_size;
+    if (ids.length !== B * T || mask.length !== B * T) {
+      throw new TypeError(
+        `Cannot run bow-linear: expected ${
+          B * T
+        } token ids and mask values for [${B}, ${T}] (got ${ids.length} and ${mask.length})`,
+      );
+    }
     const tf_ = new Float32Array(B * V);
     for (let b = 0; b < B; b++) {
       let n = 0;
@@ -88,15 +96,18 @@ export class BowLinear implements ClassificationModel {
     return tf.tensor2d(tf_, [B, V]);
   }
 
+  /** Class logits `[batch, num_labels]`. */
   logits(input: EncoderBatch): tf.Tensor2D {
     return tf.tidy(() =>
-      tf.add(
-        tf.matMul(this.features(input), this.params.get("classifier.weight")!),
-        this.params.get("classifier.bias")!,
+      linear(
+        this.features(input),
+        this.params.get("classifier.weight")! as tf.Tensor2D,
+        this.params.get("classifier.bias")! as tf.Tensor1D,
       )
-    ) as tf.Tensor2D;
+    );
   }
 
+  /** Mean cross-entropy of `labels` (one per row). */
   loss(input: EncoderBatch, labels: Int32Array): tf.Scalar {
     return tf.tidy(() => {
       const y = oneHot(tf.tensor1d(labels, "int32"), this.config.num_labels);
@@ -104,6 +115,7 @@ export class BowLinear implements ClassificationModel {
     });
   }
 
+  /** Releases the model's tensors. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
   }

@@ -13,6 +13,7 @@ import type { LanguageModel } from "./model.ts";
 
 /** The shape of a char-LSTM. */
 export type CharLstmConfig = {
+  /** Number of token ids. */
   vocab_size: number;
   /** Context length the trainer feeds (the LSTM itself takes any length up to it). */
   block_size: number;
@@ -20,6 +21,7 @@ export type CharLstmConfig = {
   n_embd: number;
   /** Hidden (and cell) width. */
   n_hidden: number;
+  /** Stacked LSTM layers. */
   n_layer: number;
   /** Dropout between layers during training. */
   dropout: number;
@@ -40,31 +42,66 @@ export function charLstmShapes(c: CharLstmConfig): [string, number[]][] {
   return out;
 }
 
-function fastTanh(x: tf.Tensor): tf.Tensor {
+function _fastTanh(x: tf.Tensor): tf.Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
 }
 
-/** The char-LSTM language model. */
+/** Checks a config and says what is wrong with it. */
+export function validateCharLstmConfig(c: CharLstmConfig): void {
+  for (const k of ["vocab_size", "block_size", "n_embd", "n_hidden", "n_layer"] as const) {
+    if (!Number.isInteger(c[k]) || c[k] <= 0) {
+      throw new RangeError(`Cannot build char-lstm: ${k} must be a positive integer (got ${c[k]})`);
+    }
+  }
+  if (!(c.dropout >= 0 && c.dropout < 1)) {
+    throw new RangeError(`Cannot build char-lstm: dropout must be in [0, 1) (got ${c.dropout})`);
+  }
+}
+
+/**
+ * The char-LSTM language model. Gates are laid out `[i, f, g, o]` (PyTorch's
+ * order) in `[in, 4 * n_hidden]` weights used as `x @ W`; one bias per layer.
+ *
+ * @example
+ * ```ts ignore
+ * import { CharLstm } from "./char_lstm.ts";
+ * import { Rng } from "../random/mod.ts";
+ * const cfg = { vocab_size: 10, block_size: 8, n_embd: 8, n_hidden: 16, n_layer: 2, dropout: 0 };
+ * const model = CharLstm.create(cfg, new Rng(1));
+ * const idx = new Int32Array([1, 2, 3, 4]);
+ * model.loss(idx, idx, 1, 4).print();
+ * ```
+ */
 export class CharLstm implements LanguageModel {
   readonly family = "lstm";
   readonly config: CharLstmConfig;
   readonly params: Map<string, tf.Variable>;
   #dropoutSeed = 0;
 
+  /** A model with the given weights (every name of {@linkcode charLstmShapes}, row-major). */
   constructor(config: CharLstmConfig, weights: Map<string, Float32Array>) {
-    for (const k of ["vocab_size", "block_size", "n_embd", "n_hidden", "n_layer"] as const) {
-      if (!Number.isInteger(config[k]) || config[k] <= 0) {
-        throw new RangeError(`Cannot build char-lstm: ${k} must be a positive integer (got ${config[k]})`);
+    validateCharLstmConfig(config);
+    const shapes = charLstmShapes(config);
+    for (const [name, shape] of shapes) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = weights.get(name);
+      if (!v || v.length !== n) {
+        throw new TypeError(
+          `Cannot build char-lstm: weight ${name} must have ${n} values for shape [${shape}] (got ${
+            v?.length ?? "none"
+          })`,
+        );
       }
     }
     this.config = { ...config };
     this.params = new Map(
-      charLstmShapes(config).map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
+      shapes.map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
     );
   }
 
   /** PyTorch's LSTM init, U(-1/sqrt(H), 1/sqrt(H)), with the forget-gate bias at 1. */
   static create(config: CharLstmConfig, rng: Rng): CharLstm {
+    validateCharLstmConfig(config);
     const w = new Map<string, Float32Array>();
     const bound = 1 / Math.sqrt(config.n_hidden);
     for (const [name, shape] of charLstmShapes(config)) {
@@ -78,12 +115,14 @@ export class CharLstm implements LanguageModel {
     return new CharLstm(config, w);
   }
 
+  /** Number of trainable values. */
   countParams(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
     return n;
   }
 
+  /** Sets the seed stream for dropout masks (so resumed runs replay them). */
   setDropoutSeed(seed: number): void {
     this.#dropoutSeed = seed;
   }
@@ -92,10 +131,18 @@ export class CharLstm implements LanguageModel {
     return this.params.get(name)!;
   }
 
+  /** Logits `[batch * time, vocab]` for token ids `[batch, time]`. */
   logits(idx: Int32Array, B: number, T: number, training = false): tf.Tensor2D {
-    const { n_hidden: H, n_layer, dropout, block_size } = this.config;
+    const { n_hidden: H, n_layer, dropout, block_size, vocab_size } = this.config;
     if (T > block_size) {
       throw new RangeError(`Cannot run char-lstm: sequence length ${T} exceeds block_size ${block_size}`);
+    }
+    if (idx.length !== B * T) {
+      throw new TypeError(`Cannot run char-lstm: expected ${B * T} token ids for [${B}, ${T}] (got ${idx.length})`);
+    }
+    const bad = idx.findIndex((id) => id < 0 || id >= vocab_size);
+    if (bad >= 0) {
+      throw new RangeError(`Cannot run char-lstm: token id ${idx[bad]} is outside the vocabulary (${vocab_size})`);
     }
     let x = tf.gather(this.#p("embedding.weight"), tf.tensor1d(idx, "int32")) as tf.Tensor2D; // [B*T, E]
     for (let l = 0; l < n_layer; l++) {
@@ -107,8 +154,8 @@ export class CharLstm implements LanguageModel {
       for (const s of steps) {
         const gates = tf.add(s, matMul(h, this.#p(`lstm.${l}.weight_hh`) as tf.Tensor2D));
         const [i, f, g, o] = tf.split(gates, 4, 1);
-        c = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), fastTanh(g!))) as tf.Tensor2D;
-        h = tf.mul(tf.sigmoid(o!), fastTanh(c)) as tf.Tensor2D;
+        c = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), _fastTanh(g!))) as tf.Tensor2D;
+        h = tf.mul(tf.sigmoid(o!), _fastTanh(c)) as tf.Tensor2D;
         outs.push(h);
       }
       x = tf.reshape(tf.transpose(tf.stack(outs), [1, 0, 2]), [B * T, H]) as tf.Tensor2D;
@@ -119,6 +166,7 @@ export class CharLstm implements LanguageModel {
     return linear(x, this.#p("head.weight") as tf.Tensor2D, this.#p("head.bias") as tf.Tensor1D);
   }
 
+  /** Mean cross-entropy (nats) of `targets` under the model. */
   loss(idx: Int32Array, targets: Int32Array, B: number, T: number, training = false): tf.Scalar {
     return tf.tidy(() => {
       const y = oneHot(tf.tensor1d(targets, "int32"), this.config.vocab_size);
@@ -126,6 +174,7 @@ export class CharLstm implements LanguageModel {
     });
   }
 
+  /** Releases the model's tensors. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
   }

@@ -1,6 +1,7 @@
 /**
- * Models: the registry, the GPT decoder, weights by name, n-gram baselines,
- * generation and safetensors.
+ * Models: the registry, the GPT decoder, the BERT encoder, the char-LSTM and
+ * bag-of-words baselines, weights by name, model folders (Hugging Face
+ * layout), LoRA, n-gram baselines, generation and safetensors.
  *
  * @module
  */
@@ -18,8 +19,8 @@ export {
 export { Lora, type LoraOptions } from "./lora.ts";
 export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
 export { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
-export { CharLstm, type CharLstmConfig, charLstmShapes } from "./char_lstm.ts";
-export { Bert, type BertConfig, bertParamShapes } from "./bert.ts";
+export { CharLstm, type CharLstmConfig, charLstmShapes, validateCharLstmConfig } from "./char_lstm.ts";
+export { Bert, type BertConfig, bertParamShapes, validateBertConfig } from "./bert.ts";
 export {
   createModel,
   getModelEntry,
@@ -33,7 +34,7 @@ export {
   resolveModelConfig,
 } from "./registry.ts";
 export { getWeights, setWeights, type SetWeightsOptions } from "./weights.ts";
-export { loadPretrained, savePretrained } from "./pretrained.ts";
+export { loadPretrained, savePretrained, type SavePretrainedOptions } from "./pretrained.ts";
 export { ngramLoss } from "./ngram.ts";
 export { generate, type GenerateOptions, sampleLogits, streamTokens } from "./generate.ts";
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";

@@ -1,12 +1,16 @@
-// The test suite every registered model passes, called from each model's test
-// file: output shapes, learning on a tiny task, save/load equality (by name and,
-// where the family has one, in the Hugging Face layout), determinism under a
-// seed, and gradients on wasm equal to the CPU backend's.
+/**
+ * The test suite every registered model passes, called from each model's test
+ * file: output shapes, learning on a tiny task, save/load equality (by name
+ * and as a `savePretrained` folder), determinism under a seed (initial
+ * weights and dropout masks), and gradients on wasm equal to the CPU backend's.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../backend/mod.ts";
 import { Rng } from "../random/mod.ts";
 import type { ClassificationModel, LanguageModel, Model, ModelConfig } from "./model.ts";
-import { createModel } from "./registry.ts";
+import { createModel, getModelEntry } from "./registry.ts";
 import { getWeights, setWeights } from "./weights.ts";
 import { loadPretrained, savePretrained } from "./pretrained.ts";
 
@@ -55,17 +59,27 @@ function outputs(m: Model, kind: "lm" | "cls"): Float32Array {
   return out;
 }
 
+/** What {@linkcode modelSuite} needs to know of a model. */
+export interface ModelSuiteOptions {
+  /** A language model (`lm`) or a classifier (`cls`). */
+  kind: "lm" | "cls";
+  /** Adam's learning rate on the tiny task (default 0.01). */
+  lr?: number;
+  /** Steps on the tiny task (default 30); the loss must fall by 20%. */
+  steps?: number;
+}
+
 /** Runs the shared suite on registry model `name` built with `overrides` (keep it tiny). */
-export function modelSuite(
-  name: string,
-  overrides: Partial<ModelConfig>,
-  options: { kind: "lm" | "cls"; lr?: number; steps?: number },
-) {
+export function modelSuite(name: string, overrides: Partial<ModelConfig>, options: ModelSuiteOptions): void {
   const { kind, lr = 0.01, steps = 30 } = options;
 
-  Deno.test(`${name}: output shapes, and the loss falls on a tiny task`, async () => {
+  Deno.test(`${name}: parameter count, output shapes, and the loss falls on a tiny task`, async () => {
     await initBackend("wasm");
     const m = createModel(name, overrides, new Rng(1));
+    const entry = getModelEntry(name);
+    assert.equal(entry.task, kind === "lm" ? "language-modeling" : "classification");
+    if (entry.countParams) assert.equal(entry.countParams(m.config), m.countParams(), "the registry's count");
+    assert.equal(m.countParams(), [...m.params.values()].reduce((n, v) => n + v.size, 0));
     const out = outputs(m, kind);
     const width = kind === "lm" ? (m.config.vocab_size as number) : (m.config.num_labels as number);
     assert.equal(out.length, (kind === "lm" ? 16 : 3) * width);
@@ -107,15 +121,37 @@ export function modelSuite(
     assert.notDeepEqual([...getWeights(a).values()].map((t) => t.data), [...getWeights(c).values()].map((t) => t.data));
     setWeights(c, getWeights(a));
     assert.deepEqual(outputs(c, kind), outputs(a, kind));
-    if (a.family === "gpt" || a.family === "bert") {
-      const dir = await Deno.makeTempDir();
-      await savePretrained(a, dir, { name });
-      const back = await loadPretrained(dir);
-      assert.deepEqual(outputs(back, kind), outputs(a, kind));
-      back.dispose();
-      await Deno.remove(dir, { recursive: true });
-    }
+    const dir = await Deno.makeTempDir();
+    await savePretrained(a, dir, { name });
+    const back = await loadPretrained(dir);
+    assert.deepEqual(back.config, a.config);
+    assert.deepEqual(getWeights(back), getWeights(a));
+    assert.deepEqual(outputs(back, kind), outputs(a, kind));
+    back.dispose();
+    await Deno.remove(dir, { recursive: true });
     for (const m of [a, b, c]) m.dispose();
+  });
+
+  Deno.test(`${name}: a dropout seed fixes the training-mode loss`, async () => {
+    await initBackend("wasm");
+    const withDropout = "dropout" in getModelEntry(name).defaults ? { ...overrides, dropout: 0.3 } : overrides;
+    const m = createModel(name, withDropout, new Rng(3)) as LanguageModel | ClassificationModel;
+    const f = lossOf(m, kind, 6, true);
+    const lossWith = (seed: number) => {
+      m.setDropoutSeed(seed);
+      const l = f();
+      const v = l.dataSync()[0]!;
+      l.dispose();
+      return v;
+    };
+    assert.equal(lossWith(5), lossWith(5));
+    if (typeof m.config.dropout === "number" && m.config.dropout > 0) {
+      assert.notEqual(lossWith(5), lossWith(6), "another seed, other masks");
+      const evalLoss = lossOf(m, kind, 6, false)();
+      assert.notEqual(lossWith(5), evalLoss.dataSync()[0], "dropout is on in training mode");
+      evalLoss.dispose();
+    }
+    m.dispose();
   });
 
   Deno.test(`${name}: gradients on wasm equal the CPU backend's within 1e-4`, async () => {
@@ -129,7 +165,11 @@ export function modelSuite(
         new Map([...getWeights(m)].map(([k, t]) => [k, { shape: t.shape, data: t.data.map((v) => v * 3) }])),
       );
       const { value, grads: g } = tf.variableGrads(lossOf(m, kind, 4), [...m.params.values()]);
-      grads.push([...m.params.values()].map((v) => g[v.name]!.dataSync() as Float32Array));
+      grads.push([...m.params].map(([k, v]) => {
+        const d = g[v.name]!.dataSync() as Float32Array;
+        assert.ok(d.some((x) => x !== 0), `${name}: ${k} has an all-zero gradient on ${backend}`);
+        return d;
+      }));
       tf.dispose([value, ...Object.values(g)]);
       m.dispose();
     }
