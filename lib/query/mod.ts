@@ -1,20 +1,27 @@
 /**
- * Queries over the run store: DuckDB with typed views, and helpers.
+ * Queries over the run store: an in-process DuckDB with typed views over
+ * every run, raw SQL with parameters, a typed Kysely API, and helpers.
  *
  * @module
  */
-export { openRunStore, type Row, type RunStore } from "./open_run_store.ts";
-export { matchGlob, VIEWS, viewSql } from "./run_store_db.ts";
 export {
-  type CheckpointsView,
-  type EvalsView,
-  type EventsView,
-  type MetricsView,
+  type CurvePoint,
+  openRunStore,
+  type QueryParams,
+  type Row,
+  type RunStore,
+  type RunStoreOptions,
+  type RunValue,
+  type SkippedInFile,
+  type StoreCheck,
+} from "./open_run_store.ts";
+export {
+  RUN_STORE_VIEWS,
   type RunStoreDatabase,
-  runStoreKysely,
-  type RunsView,
-  type SafetyEventsView,
-  type SamplesView,
-  type StatusFindingsView,
-  type SystemView,
-} from "./kysely_dialect.ts";
+  type RunStoreViewName,
+  type ViewColumn,
+  type ViewColumnType,
+  type ViewInfo,
+} from "./run_store_views.ts";
+export { runStoreKysely } from "./run_store_kysely.ts";
+export { formatRows, type RowFormat } from "./format_rows.ts";

@@ -18,3 +18,10 @@ export {
 export { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
 export { type CreateRunOptions, findRunDir, listRunIds, newRunId, Run } from "./run_store.ts";
 export { SystemSampler } from "./system_sampler.ts";
+export {
+  type EnvReader,
+  exportRunToMlflow,
+  type MlflowExport,
+  type MlflowOptions,
+  mlflowOptionsFromEnv,
+} from "./export_run_to_mlflow.ts";

@@ -94,6 +94,10 @@ export interface SystemRecord {
   rss_bytes: number;
   heap_used_bytes: number;
   load_avg_1m: number;
+  /** GPU utilisation, mean over GPUs (`nvidia-smi`); null without one. */
+  gpu_util_percent: number | null;
+  /** GPU memory used, summed over GPUs; null without one. */
+  gpu_mem_used_bytes: number | null;
 }
 
 const FIELDS: Record<string, Record<string, string>> = {
@@ -150,6 +154,8 @@ const FIELDS: Record<string, Record<string, string>> = {
     rss_bytes: "number",
     heap_used_bytes: "number",
     load_avg_1m: "number",
+    gpu_util_percent: "number?",
+    gpu_mem_used_bytes: "number?",
   },
 };
 
