@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
-import { bootstrap, normalCdf, normalQuantile, pairedBootstrap } from "./bootstrap.ts";
+import { _interval, bootstrap, normalCdf, normalQuantile, pairedBootstrap } from "./bootstrap.ts";
 import { getMetric } from "./metric_registry.ts";
 import type { Metric } from "./metric.ts";
 
@@ -15,11 +15,53 @@ const valueMean: Metric = {
   compute: (i) => (i.references as number[]).reduce((a, b) => a + b, 0) / i.references.length,
 };
 
-Deno.test("normal CDF and quantile agree with published values", () => {
-  assert.ok(Math.abs(normalQuantile(0.975) - 1.959963985) < 1e-8);
-  assert.ok(Math.abs(normalQuantile(0.001) + 3.090232306) < 1e-8);
-  assert.ok(Math.abs(normalCdf(1.959963985) - 0.975) < 2e-7);
-  assert.ok(Math.abs(normalCdf(-1) - 0.158655254) < 2e-7);
+const fixtures = JSON.parse(
+  await Deno.readTextFile(new URL("./testdata/metrics_fixtures.json", import.meta.url)),
+).bootstrap as Record<string, { data: number[]; runs: ScipyRun[] }>;
+interface ScipyRun {
+  method: "percentile" | "bca";
+  resamples: number;
+  low: number;
+  high: number;
+  distribution?: number[];
+}
+
+Deno.test("normal CDF and quantile agree with SciPy's ndtr and ndtri", () => {
+  // scipy.special.ndtri(0.975), ndtri(0.001), ndtr(-1), ndtr(-5) (SciPy 1.10).
+  assert.ok(Math.abs(normalQuantile(0.975) - 1.959963984540054) < 1e-14);
+  assert.ok(Math.abs(normalQuantile(0.001) + 3.090232306167813) < 1e-12);
+  assert.ok(Math.abs(normalCdf(-1) - 0.15865525393145707) < 1e-15);
+  assert.ok(Math.abs(normalCdf(-5) - 2.866515718791933e-7) / 2.866515718791933e-7 < 1e-12);
+  for (const p of [1e-9, 0.01, 0.2, 0.5, 0.8, 0.999]) {
+    assert.ok(Math.abs(normalCdf(normalQuantile(p)) - p) < 1e-14 * (1 + p / 1e-9));
+  }
+});
+
+Deno.test("intervals from SciPy's bootstrap distributions match SciPy's to 1e-9 (percentile and BCa, with ties)", () => {
+  for (const [name, { data, runs }] of Object.entries(fixtures)) {
+    const n = data.length, total = data.reduce((a, b) => a + b, 0);
+    const jackknife = () => Float64Array.from(data, (x) => (total - x) / (n - 1));
+    for (const run of runs.filter((r) => r.distribution)) {
+      const got = _interval(Float64Array.from(run.distribution!), total / n, 0.95, run.method, jackknife);
+      assert.ok(Math.abs(got.low - run.low) < 1e-9, `${name} ${run.method} low ${got.low} vs ${run.low}`);
+      assert.ok(Math.abs(got.high - run.high) < 1e-9, `${name} ${run.method} high ${got.high} vs ${run.high}`);
+    }
+  }
+});
+
+Deno.test("bootstrap with its own resampling agrees with SciPy's 200,000-resample intervals", () => {
+  const { data, runs } = fixtures.skewed!;
+  for (const run of runs.filter((r) => r.resamples === 200_000)) {
+    const r = bootstrap(valueMean, { predictions: data, references: data }, {
+      samples: 20_000,
+      seed: 1,
+      method: run.method,
+    });
+    const width = run.high - run.low;
+    // Monte Carlo error of a 2.5% quantile from 20,000 resamples: well under 3% of the width here.
+    assert.ok(Math.abs(r.low - run.low) < 0.03 * width, `${run.method} low ${r.low} vs SciPy ${run.low}`);
+    assert.ok(Math.abs(r.high - run.high) < 0.03 * width, `${run.method} high ${r.high} vs SciPy ${run.high}`);
+  }
 });
 
 Deno.test("bootstrap: seeded, and the percentile interval of a mean matches the normal theory", () => {
@@ -56,17 +98,37 @@ Deno.test("bootstrap: BCa leans toward the long tail of skewed data; 95% interva
   assert.ok(covered / trials > 0.88 && covered / trials < 0.99, `coverage ${covered / trials}`);
 });
 
-Deno.test("bootstrap: corpus metrics are recomputed per resample (BCa via the jackknife)", () => {
+Deno.test("bootstrap: count rows, recomputation and per-example values give the same intervals", () => {
   const rng = new Rng(8);
   const refs = Array.from({ length: 120 }, () => rng.int(3));
   const preds = refs.map((r) => (rng.next() < 0.75 ? r : rng.int(3)));
   const inputs = { predictions: preds, references: refs, average: "macro" };
-  const value = getMetric("f1").compute(inputs) as number;
+  const f1 = getMetric("f1");
+  const { decompose: _, ...recomputed } = f1;
   for (const method of ["percentile", "bca"] as const) {
-    const r = bootstrap("f1", inputs, { samples: 300, seed: 2, method });
-    assert.equal(r.value, value);
-    assert.ok(r.low < value && value < r.high && r.high - r.low < 0.3, `${method} [${r.low}, ${r.high}]`);
+    const r = bootstrap(f1, inputs, { samples: 300, seed: 2, method });
+    assert.equal(r.value, f1.compute(inputs));
+    assert.ok(r.low < r.value && r.value < r.high && r.high - r.low < 0.3, `${method} [${r.low}, ${r.high}]`);
+    // Same seed, same resamples: summing count rows is exactly recomputing F1 on each resample.
+    assert.deepEqual(bootstrap(recomputed, inputs, { samples: 300, seed: 2, method }), r);
   }
+  // Accuracy's one-pass draw picks the indices the two-pass path picks.
+  const acc = getMetric("accuracy");
+  const asRows: Metric = {
+    ...acc,
+    kind: "corpus",
+    decompose: (i) => ({
+      width: 1,
+      rows: Float64Array.from(acc.perExample!(i)),
+      score: (s) => s[0]! / i.references.length,
+    }),
+  };
+  const a = bootstrap(acc, inputs, { samples: 300, seed: 4, method: "bca" });
+  const b = bootstrap(asRows, inputs, { samples: 300, seed: 4, method: "bca" });
+  assert.ok(
+    Math.abs(a.low - b.low) < 1e-12 && Math.abs(a.high - b.high) < 1e-12,
+    `${JSON.stringify(a)} ${JSON.stringify(b)}`,
+  );
 });
 
 Deno.test("paired bootstrap: no difference gives p = 1; a better system gives a small p", () => {

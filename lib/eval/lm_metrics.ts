@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mean, type Metric, type MetricInputs } from "./metric.ts";
+import { _mean, type Metric, type MetricInputs } from "./metric.ts";
 
 function rows(metric: string, inputs: MetricInputs): { logits: number[][]; targets: number[] } {
   const targets = inputs.references as number[];
@@ -66,7 +66,7 @@ export const LM_METRICS: Metric[] = [
     higherIsBetter: false,
     reference: PT,
     perExample: nll,
-    compute: (i) => mean(nll(i)),
+    compute: (i) => _mean(nll(i)),
   },
   {
     name: "perplexity",
@@ -76,7 +76,7 @@ export const LM_METRICS: Metric[] = [
     reference: `exp of ${PT}`,
     perExample: nll,
     fromMean: Math.exp,
-    compute: (i) => Math.exp(mean(nll(i))),
+    compute: (i) => Math.exp(_mean(nll(i))),
   },
   {
     name: "token_accuracy",
@@ -85,6 +85,6 @@ export const LM_METRICS: Metric[] = [
     higherIsBetter: true,
     reference: "argmax(logits) == target, ignore_index skipped",
     perExample: hits,
-    compute: (i) => mean(hits(i)),
+    compute: (i) => _mean(hits(i)),
   },
 ];

@@ -1,20 +1,29 @@
 /**
- * Metrics of generated text: exact match and token F1 (SQuAD's
- * normalisation), corpus BLEU and chrF (sacreBLEU's defaults: 13a
- * tokenisation, exponential smoothing; chrF2 over character 6-grams),
- * ROUGE-L (Lin 2004, as Google's rouge-score tokenises), and distinct-1/2.
+ * Metrics of generated text: exact match and token F1 (the SQuAD v2.0
+ * evaluation script's), corpus BLEU and chrF (sacreBLEU 2's defaults: 13a
+ * tokenisation and exponential smoothing; chrF2 over character 6-grams),
+ * ROUGE-L (Lin 2004, tokenised as Google's rouge-score), and distinct-1/2.
  *
  * @module
  */
-import { checkLengths, mean, type Metric, type MetricInputs } from "./metric.ts";
+import { _mean, _scoreAll, checkLengths, type Decomposition, type Metric, type MetricInputs } from "./metric.ts";
 
 const PUNCT = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
-/** SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces. */
+/**
+ * SQuAD's answer normalisation: lower case, no ASCII punctuation, no
+ * articles (a, an, the as whole words, with Python's Unicode word
+ * boundaries), single spaces.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAnswer } from "./text_metrics.ts";
+ * if (normalizeAnswer("The  Whale, a ship!") !== "whale ship") throw new Error("normalisation");
+ * ```
+ */
 export function normalizeAnswer(s: string): string {
-  const lower = s.toLowerCase();
-  const noPunct = [...lower].filter((c) => !PUNCT.has(c)).join("");
-  return noPunct.replace(/\b(a|an|the)\b/g, " ").split(/\s+/).filter(Boolean).join(" ");
+  const noPunct = [...s.toLowerCase()].filter((c) => !PUNCT.has(c)).join("");
+  return noPunct.replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, " ").split(/\s+/).filter(Boolean).join(" ");
 }
 
 function refsOf(metric: string, inputs: MetricInputs, i: number): string[] {
@@ -66,7 +75,17 @@ function tokenF1(inputs: MetricInputs): number[] {
   });
 }
 
-/** sacreBLEU's `13a` tokeniser (mteval-v13a.pl's). */
+/**
+ * sacreBLEU's `13a` tokeniser (mteval-v13a.pl's): splits off punctuation and
+ * symbols, periods and commas unless next to a digit, and dashes after a
+ * digit.
+ *
+ * @example
+ * ```ts
+ * import { tokenize13a } from "./text_metrics.ts";
+ * if (tokenize13a("It's 3.5-4 (ok).").join(" ") !== "It's 3.5 - 4 ( ok ) .") throw new Error("13a");
+ * ```
+ */
 export function tokenize13a(line: string): string[] {
   let s = line.replaceAll("<skipped>", "").replaceAll("-\n", "").replaceAll("\n", " ");
   if (s.includes("&")) {
@@ -89,46 +108,42 @@ function ngrams(tokens: readonly string[], n: number): Map<string, number> {
   return m;
 }
 
-/** Corpus BLEU (0-100) with its parts, as sacreBLEU's `corpus_bleu` computes it. */
-export function corpusBleu(
-  hyps: readonly string[],
-  refs: readonly (readonly string[])[],
-  options: { tokenize?: "13a" | "none"; smooth?: "exp" | "none"; maxOrder?: number } = {},
-): { score: number; precisions: number[]; bp: number; sysLen: number; refLen: number } {
-  const { tokenize = "13a", smooth = "exp", maxOrder = 4 } = options;
-  const tok = (s: string) => (tokenize === "13a" ? tokenize13a(s) : s.split(/\s+/).filter(Boolean));
-  const correct = new Array<number>(maxOrder).fill(0), total = new Array<number>(maxOrder).fill(0);
-  let sysLen = 0, refLen = 0;
-  hyps.forEach((h, i) => {
-    const ht = tok(h);
-    const rts = refs[i]!.map(tok);
-    sysLen += ht.length;
-    // The closest reference length; ties go to the shorter one.
-    let best = rts[0]!.length;
-    for (const r of rts) {
-      const d = Math.abs(r.length - ht.length), bd = Math.abs(best - ht.length);
-      if (d < bd || (d === bd && r.length < best)) best = r.length;
-    }
-    refLen += best;
-    for (let n = 1; n <= maxOrder; n++) {
-      const hc = ngrams(ht, n);
-      const maxRef = new Map<string, number>();
-      for (const r of rts) for (const [g, c] of ngrams(r, n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, c));
-      for (const [g, c] of hc) correct[n - 1]! += Math.min(c, maxRef.get(g) ?? 0);
-      total[n - 1]! += Math.max(0, ht.length - n + 1);
-    }
-  });
+/** Options of {@linkcode corpusBleu}: sacreBLEU's defaults. */
+export interface BleuOptions {
+  /** `13a` (default) or `none` (split on whitespace). */
+  tokenize?: "13a" | "none";
+  /** `exp` (default, mteval's 1/2^k for orders with no match) or `none`. */
+  smooth?: "exp" | "none";
+  /** Highest n-gram order (default 4). */
+  maxOrder?: number;
+}
+
+/** The parts of a BLEU score (sacreBLEU's `BLEUScore`). */
+export interface BleuResult {
+  /** BLEU, 0-100. */
+  score: number;
+  /** n-gram precisions (0-100) after smoothing. */
+  precisions: number[];
+  /** Brevity penalty. */
+  bp: number;
+  /** Hypothesis tokens, and the closest reference lengths summed. */
+  sysLen: number;
+  /** The closest reference lengths summed (ties to the shorter). */
+  refLen: number;
+}
+
+/** BLEU from summed statistics `[sysLen, refLen, correct_1..N, total_1..N]` (sacreBLEU's `compute_bleu`). */
+function bleuFromStats(s: ArrayLike<number>, maxOrder: number, smooth: "exp" | "none"): BleuResult {
+  const sysLen = s[0]!, refLen = s[1]!;
   const precisions: number[] = [];
   let smoothMteval = 1;
   for (let n = 0; n < maxOrder; n++) {
-    if (total[n] === 0) {
-      precisions.push(0);
-      continue;
-    }
-    if (correct[n] === 0 && smooth === "exp") {
+    const correct = s[2 + n]!, total = s[2 + maxOrder + n]!;
+    if (total === 0) precisions.push(0);
+    else if (correct === 0 && smooth === "exp") {
       smoothMteval *= 2;
-      precisions.push(100 / (smoothMteval * total[n]!));
-    } else precisions.push((100 * correct[n]!) / total[n]!);
+      precisions.push(100 / (smoothMteval * total));
+    } else precisions.push((100 * correct) / total);
   }
   const bp = sysLen === 0 ? 0 : sysLen < refLen ? Math.exp(1 - refLen / sysLen) : 1;
   const score = precisions.some((p) => p === 0)
@@ -137,69 +152,201 @@ export function corpusBleu(
   return { score, precisions, bp, sysLen, refLen };
 }
 
-function charNgramStats(hyp: string, ref: string, order: number): number[] {
-  const h = hyp.replace(/\s+/g, ""), r = ref.replace(/\s+/g, "");
+function bleuRows(hyps: readonly string[], refs: readonly (readonly string[])[], o: Required<BleuOptions>) {
+  const tok = (s: string) => (o.tokenize === "13a" ? tokenize13a(s) : s.split(/\s+/).filter(Boolean));
+  const N = o.maxOrder, width = 2 + 2 * N;
+  const rows = new Float64Array(hyps.length * width);
+  hyps.forEach((h, i) => {
+    // sacreBLEU strips trailing whitespace before tokenising.
+    const ht = tok(h.trimEnd()), rts = refs[i]!.map((r) => tok(r.trimEnd())), at = i * width;
+    // The closest reference length; ties go to the shorter one.
+    let best = rts[0]!.length;
+    for (const r of rts) {
+      const d = Math.abs(r.length - ht.length), bd = Math.abs(best - ht.length);
+      if (d < bd || (d === bd && r.length < best)) best = r.length;
+    }
+    rows[at] = ht.length;
+    rows[at + 1] = best;
+    for (let n = 1; n <= N; n++) {
+      const maxRef = new Map<string, number>();
+      for (const r of rts) for (const [g, c] of ngrams(r, n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, c));
+      for (const [g, c] of ngrams(ht, n)) rows[at + 1 + n]! += Math.min(c, maxRef.get(g) ?? 0);
+      rows[at + 1 + N + n] = Math.max(0, ht.length - n + 1);
+    }
+  });
+  return { width, rows };
+}
+
+function bleuOptions(o: BleuOptions): Required<BleuOptions> {
+  const r = { tokenize: o.tokenize ?? "13a", smooth: o.smooth ?? "exp", maxOrder: o.maxOrder ?? 4 } as const;
+  if (r.tokenize !== "13a" && r.tokenize !== "none") {
+    throw new RangeError(`Cannot compute bleu: tokenize must be 13a or none (got ${JSON.stringify(r.tokenize)})`);
+  }
+  if (r.smooth !== "exp" && r.smooth !== "none") {
+    throw new RangeError(`Cannot compute bleu: smooth must be exp or none (got ${JSON.stringify(r.smooth)})`);
+  }
+  if (!Number.isInteger(r.maxOrder) || r.maxOrder < 1) {
+    throw new RangeError(`Cannot compute bleu: maxOrder must be a positive integer (got ${r.maxOrder})`);
+  }
+  return r;
+}
+
+/**
+ * Corpus BLEU (0-100) with its parts, as sacreBLEU's `corpus_bleu` computes
+ * it; `refs[i]` holds the references of hypothesis `i`.
+ *
+ * @example sacreBLEU's README example: BLEU = 48.53
+ * ```ts
+ * import { corpusBleu } from "./text_metrics.ts";
+ * const b = corpusBleu(
+ *   ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."],
+ *   [
+ *     ["The dog bit the man.", "The dog had bit the man."],
+ *     ["It was not unexpected.", "No one was surprised."],
+ *     ["The man bit him first.", "The man had bitten the dog."],
+ *   ],
+ * );
+ * if (b.score.toFixed(2) !== "48.53") throw new Error(`BLEU ${b.score}`);
+ * ```
+ */
+export function corpusBleu(
+  hyps: readonly string[],
+  refs: readonly (readonly string[])[],
+  options: BleuOptions = {},
+): BleuResult {
+  const o = bleuOptions(options);
+  const { width, rows } = bleuRows(hyps, refs, o);
+  const sums = new Float64Array(width);
+  for (let i = 0; i < rows.length; i++) sums[i % width]! += rows[i]!;
+  return bleuFromStats(sums, o.maxOrder, o.smooth);
+}
+
+/** Options of {@linkcode corpusChrf}: sacreBLEU's `CHRF()` defaults. */
+export interface ChrfOptions {
+  /** Character n-gram order (default 6). */
+  order?: number;
+  /** Recall weight (default 2: chrF2). */
+  beta?: number;
+  /** Keep whitespace in the n-grams (default false). */
+  whitespace?: boolean;
+  /** chrF++.py's smoothing: average F over orders, eps for empty ones (default false). */
+  epsSmoothing?: boolean;
+}
+
+function charNgramStats(hyp: string, ref: string, o: Required<ChrfOptions>): number[] {
+  const strip = (s: string) => o.whitespace ? [...s] : [...s.replace(/\s+/g, "")];
+  const h = strip(hyp), r = strip(ref);
   const stats: number[] = [];
-  for (let n = 1; n <= order; n++) {
-    const hc = ngrams([...h], n), rc = ngrams([...r], n);
+  for (let n = 1; n <= o.order; n++) {
+    const hc = ngrams(h, n), rc = ngrams(r, n);
     let match = 0;
     for (const [g, c] of hc) match += Math.min(c, rc.get(g) ?? 0);
-    stats.push(Math.max(0, [...h].length - n + 1), Math.max(0, [...r].length - n + 1), match);
+    stats.push(Math.max(0, h.length - n + 1), Math.max(0, r.length - n + 1), match);
   }
   return stats;
 }
 
-function chrfScore(stats: number[], order: number, beta: number): number {
-  const eps = 1e-16, factor = beta * beta;
-  let avgPrec = 0, avgRec = 0, effective = 0;
-  for (let i = 0; i < order; i++) {
-    const [nh, nr, nm] = [stats[3 * i]!, stats[3 * i + 1]!, stats[3 * i + 2]!];
+/** chrF from statistics `[hyp, ref, match]` per order (sacreBLEU's `CHRF._compute_f_score`). */
+function chrfScore(stats: ArrayLike<number>, o: Required<ChrfOptions>): number {
+  const eps = 1e-16, factor = o.beta * o.beta;
+  let avgPrec = 0, avgRec = 0, effective = 0, smoothed = 0;
+  for (let i = 0; i < o.order; i++) {
+    const nh = stats[3 * i]!, nr = stats[3 * i + 1]!, nm = stats[3 * i + 2]!;
     const prec = nh > 0 ? nm / nh : eps, rec = nr > 0 ? nm / nr : eps;
+    const denom = factor * prec + rec;
+    smoothed += denom > 0 ? ((1 + factor) * prec * rec) / denom : eps;
     if (nh > 0 && nr > 0) {
       avgPrec += prec;
       avgRec += rec;
       effective++;
     }
   }
+  if (o.epsSmoothing) return (100 * smoothed) / o.order;
   if (effective === 0) return 0;
   avgPrec /= effective;
   avgRec /= effective;
   return avgPrec + avgRec ? (100 * (1 + factor) * avgPrec * avgRec) / (factor * avgPrec + avgRec) : 0;
 }
 
-/** Corpus chrF (0-100), sacreBLEU's `CHRF()` defaults: character 6-grams, beta 2, whitespace ignored. */
+function chrfOptions(o: ChrfOptions): Required<ChrfOptions> {
+  const r = {
+    order: o.order ?? 6,
+    beta: o.beta ?? 2,
+    whitespace: o.whitespace ?? false,
+    epsSmoothing: o.epsSmoothing ?? false,
+  };
+  if (!Number.isInteger(r.order) || r.order < 1) {
+    throw new RangeError(`Cannot compute chrf: order must be a positive integer (got ${r.order})`);
+  }
+  if (!(r.beta > 0)) throw new RangeError(`Cannot compute chrf: beta must be positive (got ${r.beta})`);
+  return r;
+}
+
+function chrfRows(hyps: readonly string[], refs: readonly (readonly string[])[], o: Required<ChrfOptions>) {
+  const width = 3 * o.order;
+  const rows = new Float64Array(hyps.length * width);
+  hyps.forEach((h, i) => {
+    // With several references, the one with the best sentence-level score counts.
+    let best: number[] = [], bestF = -1;
+    for (const r of refs[i]!) {
+      const s = charNgramStats(h, r, o), f = chrfScore(s, o);
+      if (f > bestF) [best, bestF] = [s, f];
+    }
+    rows.set(best, i * width);
+  });
+  return { width, rows };
+}
+
+/**
+ * Corpus chrF (0-100), sacreBLEU's `CHRF()` defaults: character 6-grams,
+ * beta 2, whitespace ignored.
+ *
+ * @example sacreBLEU's README example: chrF2 = 59.73
+ * ```ts
+ * import { corpusChrf } from "./text_metrics.ts";
+ * const c = corpusChrf(
+ *   ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."],
+ *   [
+ *     ["The dog bit the man.", "The dog had bit the man."],
+ *     ["It was not unexpected.", "No one was surprised."],
+ *     ["The man bit him first.", "The man had bitten the dog."],
+ *   ],
+ * );
+ * if (c.toFixed(2) !== "59.73") throw new Error(`chrF ${c}`);
+ * ```
+ */
 export function corpusChrf(
   hyps: readonly string[],
   refs: readonly (readonly string[])[],
-  options: { order?: number; beta?: number } = {},
+  options: ChrfOptions = {},
 ): number {
-  const { order = 6, beta = 2 } = options;
-  const total = new Array<number>(3 * order).fill(0);
-  hyps.forEach((h, i) => {
-    // With several references, the one with the best sentence-level score counts.
-    let best: number[] | null = null, bestF = -1;
-    for (const r of refs[i]!) {
-      const s = charNgramStats(h, r, order), f = chrfScore(s, order, beta);
-      if (f > bestF) [best, bestF] = [s, f];
-    }
-    best!.forEach((v, k) => (total[k]! += v));
-  });
-  return chrfScore(total, order, beta);
+  const o = chrfOptions(options);
+  const { width, rows } = chrfRows(hyps, refs, o);
+  const sums = new Float64Array(width);
+  for (let i = 0; i < rows.length; i++) sums[i % width]! += rows[i]!;
+  return chrfScore(sums, o);
 }
 
 function lcs(a: readonly string[], b: readonly string[]): number {
-  let prev = new Array<number>(b.length + 1).fill(0);
+  let prev = new Int32Array(b.length + 1), cur = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
-    const cur = new Array<number>(b.length + 1).fill(0);
     for (let j = 1; j <= b.length; j++) {
       cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
     }
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]!;
 }
 
-/** rouge-score's default tokeniser: lower case, runs of [a-z0-9]. */
+/**
+ * rouge-score's default tokeniser: lower case, runs of `[a-z0-9]`.
+ *
+ * @example
+ * ```ts
+ * import { rougeTokens } from "./text_metrics.ts";
+ * if (rougeTokens("The Cat's 2 hats!").join(" ") !== "the cat s 2 hats") throw new Error("tokens");
+ * ```
+ */
 export function rougeTokens(s: string): string[] {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(" ").filter(Boolean);
 }
@@ -211,7 +358,7 @@ function rougeL(inputs: MetricInputs): number[] {
     return Math.max(
       ...refsOf("rouge_l", inputs, i).map((ref) => {
         const r = rougeTokens(ref);
-        const l = lcs(h, r);
+        const l = lcs(r, h);
         if (l === 0) return 0;
         const p = l / h.length, rec = l / r.length;
         return (2 * p * rec) / (p + rec);
@@ -247,6 +394,25 @@ function corpusInputs(metric: string, inputs: MetricInputs): { hyps: string[]; r
   };
 }
 
+function bleuDecompose(inputs: MetricInputs): Decomposition {
+  const { hyps, refs } = corpusInputs("bleu", inputs);
+  const o = bleuOptions({
+    ...(inputs.tokenize !== undefined ? { tokenize: inputs.tokenize as "13a" } : {}),
+    ...(inputs.smooth !== undefined ? { smooth: inputs.smooth as "exp" } : {}),
+  });
+  return { ...bleuRows(hyps, refs, o), score: (s) => bleuFromStats(s, o.maxOrder, o.smooth).score };
+}
+
+function chrfDecompose(inputs: MetricInputs): Decomposition {
+  const { hyps, refs } = corpusInputs("chrf", inputs);
+  const o = chrfOptions({
+    ...(inputs.beta !== undefined ? { beta: inputs.beta as number } : {}),
+    ...(inputs.whitespace !== undefined ? { whitespace: Boolean(inputs.whitespace) } : {}),
+    ...(inputs.eps_smoothing !== undefined ? { epsSmoothing: Boolean(inputs.eps_smoothing) } : {}),
+  });
+  return { ...chrfRows(hyps, refs, o), score: (s) => chrfScore(s, o) };
+}
+
 /** The text metrics. */
 export const TEXT_METRICS: Metric[] = [
   {
@@ -255,18 +421,18 @@ export const TEXT_METRICS: Metric[] = [
       "Share of predictions equal to a reference after SQuAD normalisation (case, punctuation, articles, spaces)",
     kind: "per-example",
     higherIsBetter: true,
-    reference: "SQuAD v1.1 evaluate-v1.1.py (normalize_answer, exact_match_score)",
+    reference: "SQuAD v2.0 evaluate-v2.0.py (normalize_answer, compute_exact), best reference",
     perExample: exactMatch,
-    compute: (i) => mean(exactMatch(i)),
+    compute: (i) => _mean(exactMatch(i)),
   },
   {
     name: "token_f1",
-    description: "SQuAD token F1 between normalised prediction and best reference",
+    description: "SQuAD token F1 between the normalised prediction and its best reference",
     kind: "per-example",
     higherIsBetter: true,
-    reference: "SQuAD v1.1 evaluate-v1.1.py (f1_score)",
+    reference: "SQuAD v2.0 evaluate-v2.0.py (compute_f1), best reference",
     perExample: tokenF1,
-    compute: (i) => mean(tokenF1(i)),
+    compute: (i) => _mean(tokenF1(i)),
   },
   {
     name: "bleu",
@@ -274,38 +440,32 @@ export const TEXT_METRICS: Metric[] = [
       "Corpus BLEU (0-100), sacreBLEU defaults: 13a tokens, exp smoothing, 4-grams (options tokenize, smooth)",
     kind: "corpus",
     higherIsBetter: true,
-    reference: "sacreBLEU 2.x corpus_bleu defaults (Post 2018); NLTK corpus_bleu for the unsmoothed core",
-    compute: (inputs) => {
-      const { hyps, refs } = corpusInputs("bleu", inputs);
-      return corpusBleu(hyps, refs, {
-        tokenize: (inputs.tokenize as "13a" | "none" | undefined) ?? "13a",
-        smooth: (inputs.smooth as "exp" | "none" | undefined) ?? "exp",
-      }).score;
-    },
+    reference: "sacreBLEU 2.x corpus_bleu defaults (Post 2018); NLTK corpus_bleu with SmoothingFunction().method3",
+    decompose: bleuDecompose,
+    compute: (i) => _scoreAll(bleuDecompose(i)),
   },
   {
     name: "chrf",
-    description: "Corpus chrF2 (0-100): character 6-gram F-score with beta 2, whitespace ignored",
+    description:
+      "Corpus chrF2 (0-100): character 6-gram F-score, beta 2, whitespace ignored (options beta, whitespace)",
     kind: "corpus",
     higherIsBetter: true,
     reference: "sacreBLEU 2.x CHRF() defaults (Popović 2015)",
-    compute: (inputs) => {
-      const { hyps, refs } = corpusInputs("chrf", inputs);
-      return corpusChrf(hyps, refs);
-    },
+    decompose: chrfDecompose,
+    compute: (i) => _scoreAll(chrfDecompose(i)),
   },
   {
     name: "rouge_l",
-    description: "ROUGE-L F-measure (LCS), best reference, mean over examples",
+    description: "ROUGE-L F-measure (longest common subsequence), best reference, mean over examples",
     kind: "per-example",
     higherIsBetter: true,
-    reference: "Lin 2004; tokenised as Google's rouge-score (no stemming)",
+    reference: "Lin 2004; Google's rouge-score rougeL (default tokeniser, no stemming)",
     perExample: rougeL,
-    compute: (i) => mean(rougeL(i)),
+    compute: (i) => _mean(rougeL(i)),
   },
   {
     name: "distinct_1",
-    description: "Distinct unigrams / all unigrams over the predictions (Li et al. 2016)",
+    description: "Distinct unigrams / all unigrams over the predictions (whitespace tokens)",
     kind: "corpus",
     higherIsBetter: true,
     reference: "Li et al. 2016, 'A Diversity-Promoting Objective Function for Neural Conversation Models'",
@@ -313,7 +473,7 @@ export const TEXT_METRICS: Metric[] = [
   },
   {
     name: "distinct_2",
-    description: "Distinct bigrams / all bigrams over the predictions (Li et al. 2016)",
+    description: "Distinct bigrams / all bigrams over the predictions (whitespace tokens)",
     kind: "corpus",
     higherIsBetter: true,
     reference: "Li et al. 2016, 'A Diversity-Promoting Objective Function for Neural Conversation Models'",
