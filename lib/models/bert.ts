@@ -8,9 +8,10 @@
  *
  * @module
  */
-import { bmm, linearT, namedVariable, oneHot, tf, transposeLast } from "../backend/mod.ts";
+import { bmm, linearT, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { AdaptableModel, ClassificationModel, EncoderBatch, LinearAdapter } from "./model.ts";
+import { countValues, paramVariables } from "./weights.ts";
 
 /** BertConfig's keys (the subset codex uses). */
 export type BertConfig = {
@@ -133,20 +134,8 @@ export class Bert implements ClassificationModel, AdaptableModel {
   /** A model with the given weights (every name of {@linkcode bertParamShapes}, row-major). */
   constructor(config: BertConfig, weights: Map<string, Float32Array>) {
     validateBertConfig(config);
-    const shapes = bertParamShapes(config);
-    for (const [name, shape] of shapes) {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const v = weights.get(name);
-      if (!v || v.length !== n) {
-        throw new TypeError(
-          `Cannot build bert: weight ${name} must have ${n} values for shape [${shape}] (got ${v?.length ?? "none"})`,
-        );
-      }
-    }
+    this.params = paramVariables("bert", bertParamShapes(config), weights);
     this.config = { ...config };
-    this.params = new Map(
-      shapes.map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
-    );
   }
 
   /** BERT's init: N(0, 0.02) weights, zero biases, unit LayerNorm gains. */
@@ -164,9 +153,7 @@ export class Bert implements ClassificationModel, AdaptableModel {
 
   /** Number of trainable values. */
   countParams(): number {
-    let n = 0;
-    for (const v of this.params.values()) n += v.size;
-    return n;
+    return countValues(this.params);
   }
 
   /** Sets the seed stream for dropout masks (so resumed runs replay them). */

@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { linear, matMul, namedVariable, oneHot, tf } from "../backend/mod.ts";
+import { linear, matMul, oneHot, tf } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { LanguageModel } from "./model.ts";
+import { countValues, paramVariables } from "./weights.ts";
 
 /** The shape of a char-LSTM. */
 export type CharLstmConfig = {
@@ -81,22 +82,8 @@ export class CharLstm implements LanguageModel {
   /** A model with the given weights (every name of {@linkcode charLstmShapes}, row-major). */
   constructor(config: CharLstmConfig, weights: Map<string, Float32Array>) {
     validateCharLstmConfig(config);
-    const shapes = charLstmShapes(config);
-    for (const [name, shape] of shapes) {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const v = weights.get(name);
-      if (!v || v.length !== n) {
-        throw new TypeError(
-          `Cannot build char-lstm: weight ${name} must have ${n} values for shape [${shape}] (got ${
-            v?.length ?? "none"
-          })`,
-        );
-      }
-    }
+    this.params = paramVariables("char-lstm", charLstmShapes(config), weights);
     this.config = { ...config };
-    this.params = new Map(
-      shapes.map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]),
-    );
   }
 
   /** PyTorch's LSTM init, U(-1/sqrt(H), 1/sqrt(H)), with the forget-gate bias at 1. */
@@ -117,9 +104,7 @@ export class CharLstm implements LanguageModel {
 
   /** Number of trainable values. */
   countParams(): number {
-    let n = 0;
-    for (const v of this.params.values()) n += v.size;
-    return n;
+    return countValues(this.params);
   }
 
   /** Sets the seed stream for dropout masks (so resumed runs replay them). */

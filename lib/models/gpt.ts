@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { bmm, linear, matMul, namedVariable, oneHot, tf, transposeLast } from "../backend/mod.ts";
+import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { AdaptableModel, LanguageModel, LinearAdapter } from "./model.ts";
+import { countValues, paramVariables } from "./weights.ts";
 
 /** The shape of a GPT. */
 export type GptConfig = {
@@ -121,17 +122,7 @@ export class Gpt implements LanguageModel, AdaptableModel {
       n_embd: config.n_embd,
       dropout: config.dropout,
     };
-    this.params = new Map();
-    for (const [name, shape] of gptParamShapes(config)) {
-      const v = weights.get(name);
-      const n = shape.reduce((a, b) => a * b, 1);
-      if (!v || v.length !== n) {
-        throw new TypeError(
-          `Cannot build gpt: weight ${name} must have ${n} values for shape [${shape}] (got ${v?.length ?? "none"})`,
-        );
-      }
-      this.params.set(name, namedVariable(tf.tensor(v, shape, "float32"), name));
-    }
+    this.params = paramVariables("gpt", gptParamShapes(config), weights);
   }
 
   /** A freshly initialised model (see {@linkcode initGptWeights}). */
@@ -142,9 +133,7 @@ export class Gpt implements LanguageModel, AdaptableModel {
 
   /** Number of trainable parameters (the head is tied to `wte`, so counted once). */
   countParams(): number {
-    let n = 0;
-    for (const v of this.params.values()) n += v.size;
-    return n;
+    return countValues(this.params);
   }
 
   /** Sets the seed stream for dropout masks (so resumed runs replay them). */

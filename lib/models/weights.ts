@@ -4,9 +4,41 @@
  *
  * @module
  */
-import { tf } from "../backend/mod.ts";
+import { namedVariable, tf } from "../backend/mod.ts";
 import type { Model } from "./model.ts";
 import type { NamedTensor } from "./safetensors.ts";
+
+/**
+ * A model's trainable variables from row-major weights, one per `[name,
+ * shape]`. Every weight is checked before any variable is made, so a wrong
+ * one names the model `family`, the tensor and the expected size and leaks
+ * nothing.
+ */
+export function paramVariables(
+  family: string,
+  shapes: [string, number[]][],
+  weights: Map<string, Float32Array>,
+): Map<string, tf.Variable> {
+  for (const [name, shape] of shapes) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = weights.get(name);
+    if (!v || v.length !== n) {
+      throw new TypeError(
+        `Cannot build ${family}: weight ${name} must have ${n} values for shape [${shape}] (got ${
+          v?.length ?? "none"
+        })`,
+      );
+    }
+  }
+  return new Map(shapes.map(([name, shape]) => [name, namedVariable(tf.tensor(weights.get(name)!, shape), name)]));
+}
+
+/** How many trainable values `params` hold. */
+export function countValues(params: Map<string, tf.Variable>): number {
+  let n = 0;
+  for (const v of params.values()) n += v.size;
+  return n;
+}
 
 /** The model's weights as named float32 tensors (copies), in parameter order. */
 export function getWeights(model: Model): Map<string, NamedTensor> {
