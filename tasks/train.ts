@@ -203,12 +203,15 @@ async function main(): Promise<number> {
   const progress = new ProgressLine(config.train.log_interval);
   try {
     const sweepId = Deno.env.get("CODEX_SWEEP_ID");
+    const common = {
+      ...(resume ? { resume } : {}),
+      ...(sweepId ? { sweepId } : {}),
+      signal: abort.signal,
+      log: (m: string) => progress.log(m),
+    };
     if (getModelEntry(config.model.name).task === "classification") {
       const r = await trainClassifier(config, {
-        ...(resume ? { resume } : {}),
-        ...(sweepId ? { sweepId } : {}),
-        signal: abort.signal,
-        log: (m) => progress.log(m),
+        ...common,
         callbacks: {
           onTrainStart: (s) =>
             progress.log(
@@ -238,15 +241,12 @@ Run ${r.run_id} ${r.status} after ${r.steps} steps (${r.epochs.toFixed(2)} epoch
   folder      ${r.dir}
 
 Look further:
-  cat ${r.dir}/summary.json
-  deno task eval predictions=... (per-example predictions of classifiers are not written yet)`);
+  deno task eval run=${r.run_id}
+  cat ${r.dir}/summary.json`);
       return r.status === "finished" ? 0 : 130;
     }
     const r = await trainLanguageModel(config, {
-      ...(resume ? { resume } : {}),
-      ...(sweepId ? { sweepId } : {}),
-      signal: abort.signal,
-      log: (m) => progress.log(m),
+      ...common,
       callbacks: {
         onTrainStart: (s) =>
           progress.log(

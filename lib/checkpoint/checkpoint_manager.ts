@@ -207,6 +207,20 @@ export class CheckpointManager {
     return best ? await this.load(best.name) : null;
   }
 
+  /**
+   * Loads the checkpoint a user names: `best` (the best by the metric, else
+   * the latest good one), `latest`, or a folder name such as `step-000400`.
+   * An unknown name's error lists the names there are. Null if none is good.
+   */
+  async loadNamed(which: string): Promise<(CheckpointData & CheckpointInfo) | null> {
+    if (which === "best") return (await this.loadBest()) ?? (await this.loadLatest());
+    if (which === "latest") return await this.loadLatest();
+    return await this.load(which).catch(async (err) => {
+      const names = (await this.list()).map((c) => c.name);
+      throw new RangeError(`${(err as Error).message.split("\n")[0]} (checkpoints: best, latest, ${names.join(", ")})`);
+    });
+  }
+
   // Deletes what retention does not keep, then points best.json at the best one left.
   async #prune(newest: string): Promise<void> {
     const ranked = await this.ranked();

@@ -77,15 +77,7 @@ export async function loadClassifierRun(
   const tokenizer = WordTokenizer.fromJSON(JSON.parse(await Deno.readTextFile(tokPath)), tokPath);
   const labels = await runLabels(runDir);
   const split = JSON.parse(await Deno.readTextFile(join(runDir, "split", "split_manifest.json"))) as SplitManifest;
-  const mgr = new CheckpointManager(join(runDir, "checkpoints"));
-  const ckpt = which === "best"
-    ? (await mgr.loadBest()) ?? (await mgr.loadLatest())
-    : which === "latest"
-    ? await mgr.loadLatest()
-    : await mgr.load(which).catch(async (err) => {
-      const names = (await mgr.list()).map((c) => c.name);
-      throw new RangeError(`${(err as Error).message.split("\n")[0]} (checkpoints: best, latest, ${names.join(", ")})`);
-    });
+  const ckpt = await new CheckpointManager(join(runDir, "checkpoints")).loadNamed(which);
   if (!ckpt) throw new Error(`Cannot load run ${runDir}: it has no checkpoint that passes verification`);
   const modelConfig = resolveModelConfig(name, { ...keys, vocab_size: tokenizer.vocabSize, num_labels: labels.length });
   const model = createModel(name, modelConfig, new Rng(0)) as ClassificationModel;

@@ -36,16 +36,19 @@ async function _gpt2(): Promise<BpeTokenizer> {
   });
 }
 
-async function _readJson(path: string): Promise<unknown> {
-  let text: string;
+async function _readText(path: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new Deno.errors.NotFound(`Cannot load tokenizer: ${path} does not exist`);
     }
     throw err;
   }
+}
+
+async function _readJson(path: string): Promise<unknown> {
+  const text = await _readText(path);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -85,16 +88,7 @@ export async function loadTokenizer(nameOrPath: string, options: LoadTokenizerOp
   let path = nameOrPath;
   if ((await Deno.stat(path).catch(() => null))?.isDirectory) path = `${path.replace(/[/\\]$/, "")}/tokenizer.json`;
   if (path.endsWith(".tiktoken")) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        throw new Deno.errors.NotFound(`Cannot load tokenizer: ${path} does not exist`);
-      }
-      throw err;
-    }
-    const vocab = parseTiktokenRanks(text, path);
+    const vocab = parseTiktokenRanks(await _readText(path), path);
     return new BpeTokenizer({
       vocab,
       addedTokens: Object.entries(options.specialTokens ?? {}).map(([content, id]) => ({ id, content, special: true })),

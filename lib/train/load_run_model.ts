@@ -44,15 +44,7 @@ export async function loadRunModel(
   await initBackend(options.backend ?? config.backend);
   const tokPath = join(runDir, "tokenizer.json");
   const tokenizer = CharTokenizer.fromJSON(JSON.parse(await Deno.readTextFile(tokPath)), tokPath);
-  const mgr = new CheckpointManager(join(runDir, "checkpoints"));
-  const ckpt = which === "best"
-    ? (await mgr.loadBest()) ?? (await mgr.loadLatest())
-    : which === "latest"
-    ? await mgr.loadLatest()
-    : await mgr.load(which).catch(async (err) => {
-      const names = (await mgr.list()).map((c) => c.name);
-      throw new RangeError(`${(err as Error).message.split("\n")[0]} (checkpoints: best, latest, ${names.join(", ")})`);
-    });
+  const ckpt = await new CheckpointManager(join(runDir, "checkpoints")).loadNamed(which);
   if (!ckpt) throw new Error(`Cannot load run ${runDir}: it has no checkpoint that passes verification`);
   const { name, ...keys } = config.model;
   const model = createModel(name, resolveModelConfig(name, { ...keys, vocab_size: tokenizer.vocabSize }), new Rng(0));
