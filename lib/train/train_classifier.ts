@@ -162,6 +162,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       ...(options.sweepId ? { sweepId: options.sweepId } : {}),
     });
   let model: ClassificationModel | null = null;
+  const sampler = new SystemSampler(run.id);
   try {
     // A stratified split with its manifest in the run folder.
     const v = cfg.data.val_fraction;
@@ -225,7 +226,6 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       keepLast: tc.keep_last,
       keepBest: tc.keep_best,
     });
-    const sampler = new SystemSampler(run.id);
     if (!resumed) {
       run.event("start", 0, `training ${modelName} on ${cfg.data.name}`, {
         num_params: model.countParams(),
@@ -371,6 +371,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     await run.end("failed", msg);
     throw err;
   } finally {
+    await sampler.stop(); // no nvidia-smi query outlives the run
     model?.dispose();
   }
 }

@@ -389,9 +389,9 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     metric: "val_loss",
     mode: "min",
   });
+  const sampler = new SystemSampler(run.id);
   try {
     await writeJsonAtomic(join(run.dir, "tokenizer.json"), tokenizer.toJSON());
-    const sampler = new SystemSampler(run.id);
     if (!resumeDir) {
       run.event("start", 0, `training ${cfg.model.name} on ${cfg.data.name}`, {
         num_params: model.countParams(),
@@ -617,6 +617,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     }
     throw err;
   } finally {
+    await sampler.stop(); // no nvidia-smi query outlives the run
     parallel.close();
     lora?.dispose();
     optimizer.dispose();
