@@ -26,6 +26,11 @@ export interface TrainTokenizerConfig {
    * `[PAD] [UNK] [CLS]`; char `[UNK]` (so unseen characters encode).
    */
   specialTokens?: string[];
+  /**
+   * Word: punctuation and symbols are tokens of their own (default true, so
+   * encoding loses only spacing and case; false gives the bag-of-words form).
+   */
+  punctuation?: boolean;
   /** WordPiece: lowercase (default true). */
   lowercase?: boolean;
   /** WordPiece: strip accents (default: as `lowercase`). */
@@ -95,7 +100,7 @@ function _train(config: TrainTokenizerConfig, texts: string[]): Tokenizer {
         ...(config.stripAccents === undefined ? {} : { stripAccents: config.stripAccents }),
       });
     case "word":
-      return WordTokenizer.train(texts, common);
+      return WordTokenizer.train(texts, { ...common, punctuation: config.punctuation ?? true });
     case "char":
       return CharTokenizer.train(texts, { specialTokens: ["[UNK]"], ...common }).asTokenizer();
   }

@@ -3,7 +3,9 @@
  * apostrophes), a vocabulary of the most frequent words in training (ties by
  * word, so ids are stable), and special tokens first (default `[PAD]` = 0,
  * `[UNK]` = 1, `[CLS]` = 2). Encoding never drops a word: unknown words
- * become `[UNK]`. Punctuation and spacing are not kept.
+ * become `[UNK]`. With `punctuation`, each other non-space character is a
+ * token of its own, so nothing but spacing and case is lost; without it (the
+ * bag-of-words form the classifiers use) punctuation is not kept.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import type {
 } from "./tokenizer.ts";
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+const WORD_OR_PUNCT = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*|[^\p{L}\p{N}\s]/gu;
 const DEFAULT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]"] as const;
 
 /** The saved form (`tokenizer.json`). */
@@ -28,6 +31,8 @@ export interface WordTokenizerJson {
   vocab: string[];
   /** The special tokens at the start of `vocab`; absent means `[PAD]`, `[UNK]`, `[CLS]`. */
   special_tokens?: string[];
+  /** Punctuation characters are tokens; absent means false (files written before the option). */
+  punctuation?: boolean;
 }
 
 /** Options of {@linkcode WordTokenizer.train}. */
@@ -38,6 +43,8 @@ export interface WordTrainOptions {
   minFrequency?: number;
   /** Special tokens, given the first ids (default `[PAD]`, `[UNK]`, `[CLS]`); must include `[UNK]`. */
   specialTokens?: readonly string[];
+  /** Keep each punctuation or symbol character as a token (default false). */
+  punctuation?: boolean;
 }
 
 /**
@@ -55,9 +62,13 @@ export class WordTokenizer implements Tokenizer {
   readonly vocab: readonly string[];
   readonly specialTokens: ReadonlyMap<string, number>;
   #index: Map<string, number>;
+  /** Whether punctuation and symbols are tokens. */
+  readonly punctuation: boolean;
   #unkId: number;
+  #pattern: RegExp;
+  #lowerSpecials: Map<string, number>;
 
-  constructor(vocab: string[], specialTokens: readonly string[] = DEFAULT_SPECIALS) {
+  constructor(vocab: string[], specialTokens: readonly string[] = DEFAULT_SPECIALS, punctuation = false) {
     if (specialTokens.some((s, i) => vocab[i] !== s)) {
       throw new TypeError(`Cannot build word tokenizer: the vocabulary must start with ${specialTokens.join(", ")}`);
     }
@@ -67,31 +78,41 @@ export class WordTokenizer implements Tokenizer {
       throw new TypeError("Cannot build word tokenizer: the vocabulary has duplicate words");
     }
     this.vocab = vocab;
+    this.punctuation = punctuation;
+    // With punctuation, a special token written out ("[UNK]") is read back as itself, not as "[", "unk", "]".
+    this.#pattern = punctuation
+      ? new RegExp(
+        [...specialTokens.map((t) => t.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), WORD_OR_PUNCT.source]
+          .join("|"),
+        "gu",
+      )
+      : WORD;
+    this.#lowerSpecials = new Map(specialTokens.map((t, i) => [t.toLowerCase(), i]));
     this.#unkId = unk;
     this.specialTokens = new Map(specialTokens.map((s, i) => [s, i]));
     this.#index = new Map(vocab.map((w, i) => [w, i]));
   }
 
-  /** Splits text into lower-cased words. */
-  static words(text: string): string[] {
-    return text.toLowerCase().match(WORD) ?? [];
+  /** Splits text into lower-cased words (and, with `punctuation`, punctuation characters). */
+  static words(text: string, punctuation = false): string[] {
+    return text.toLowerCase().match(punctuation ? WORD_OR_PUNCT : WORD) ?? [];
   }
 
   /** Keeps the `vocabSize - specials` most frequent words seen at least `minFrequency` times. */
   static train(texts: Iterable<string>, options: WordTrainOptions): WordTokenizer {
-    const { vocabSize, minFrequency = 1, specialTokens = DEFAULT_SPECIALS } = options;
+    const { vocabSize, minFrequency = 1, specialTokens = DEFAULT_SPECIALS, punctuation = false } = options;
     if (!Number.isInteger(vocabSize) || vocabSize <= specialTokens.length) {
       throw new RangeError(
         `Cannot train word tokenizer: vocab_size must be an integer >= ${specialTokens.length + 1} (got ${vocabSize})`,
       );
     }
     const counts = new Map<string, number>();
-    for (const t of texts) for (const w of WordTokenizer.words(t)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const t of texts) for (const w of WordTokenizer.words(t, punctuation)) counts.set(w, (counts.get(w) ?? 0) + 1);
     const words = [...counts].filter(([w, c]) => c >= minFrequency && !specialTokens.includes(w))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, vocabSize - specialTokens.length)
       .map(([w]) => w);
-    return new WordTokenizer([...specialTokens, ...words], specialTokens);
+    return new WordTokenizer([...specialTokens, ...words], specialTokens, punctuation);
   }
 
   /** Reads the JSON form. */
@@ -102,7 +123,7 @@ export class WordTokenizer implements Tokenizer {
         `Cannot load tokenizer: ${source} is not a word tokenizer (expected type "word" and a vocab array)`,
       );
     }
-    return new WordTokenizer(j.vocab, j.special_tokens ?? DEFAULT_SPECIALS);
+    return new WordTokenizer(j.vocab, j.special_tokens ?? DEFAULT_SPECIALS, j.punctuation === true);
   }
 
   get vocabSize(): number {
@@ -111,7 +132,11 @@ export class WordTokenizer implements Tokenizer {
 
   /** Token ids of the words of `text` (unknown words are `[UNK]`). */
   encode(text: string): number[] {
-    return WordTokenizer.words(text).map((w) => this.#index.get(w) ?? this.#unkId);
+    return (text.toLowerCase().match(this.#pattern) ?? []).map((w) => this.#id(w));
+  }
+
+  #id(piece: string): number {
+    return this.#index.get(piece) ?? (this.punctuation ? this.#lowerSpecials.get(piece) : undefined) ?? this.#unkId;
   }
 
   encodeIds(text: string): Int32Array {
@@ -136,12 +161,12 @@ export class WordTokenizer implements Tokenizer {
       span = (s, e) => [from[s]!, to[e - 1]!];
     }
     const enc: Encoding = { ids: [], tokens: [], offsets: [], specialTokensMask: [] };
-    for (const m of lower.matchAll(WORD)) {
-      const id = this.#index.get(m[0]) ?? this.#unkId;
+    for (const m of lower.matchAll(this.#pattern)) {
+      const id = this.#id(m[0]);
       enc.ids.push(id);
       enc.tokens.push(this.vocab[id]!);
       enc.offsets.push(span(m.index, m.index + m[0].length));
-      enc.specialTokensMask.push(0);
+      enc.specialTokensMask.push(this.punctuation && this.#lowerSpecials.get(m[0]) === id ? 1 : 0);
     }
     return enc;
   }
@@ -177,6 +202,7 @@ export class WordTokenizer implements Tokenizer {
     const json: WordTokenizerJson = { type: "word", version: 1, vocab: [...this.vocab] };
     const specials = [...this.specialTokens.keys()];
     if (specials.join("\n") !== DEFAULT_SPECIALS.join("\n")) json.special_tokens = specials;
+    if (this.punctuation) json.punctuation = true;
     return json;
   }
 

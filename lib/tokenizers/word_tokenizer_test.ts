@@ -35,3 +35,35 @@ Deno.test("WordTokenizer: custom special tokens are saved and must include [UNK]
   assert.deepEqual(WordTokenizer.fromJSON(tok.toJSON()).encode("a zz"), tok.encode("a zz"));
   assert.throws(() => new WordTokenizer(["[PAD]", "x"], ["[PAD]"]), /must include \[UNK\]/);
 });
+
+tokenizerSuite(
+  "word (punctuation)",
+  () =>
+    WordTokenizer.train(["Call me Ishmael.", "The whale, the sea; the whale's wake!"], {
+      vocabSize: 30,
+      punctuation: true,
+    }),
+  { texts: ["the whale", "Call me, Ishmael: the sea"], lossless: false, specialsInText: false },
+);
+
+Deno.test("WordTokenizer: with punctuation, every non-space character is kept as a token; old files load without it", async () => {
+  const tok = WordTokenizer.train(["Call me Ishmael. The whale's wake!"], { vocabSize: 20, punctuation: true });
+  const text = "Call me Ishmael! 🐳";
+  const enc = tok.encodeWithOffsets(text);
+  assert.deepEqual(enc.offsets.map(([s, e]) => text.slice(s, e)), ["Call", "me", "Ishmael", "!", "🐳"]);
+  assert.deepEqual(enc.tokens, ["call", "me", "ishmael", "!", "[UNK]"]);
+  assert.equal(tok.decode(tok.encode("the whale's wake.")), "the whale's wake .");
+  assert.equal(tok.toJSON().punctuation, true);
+  assert.deepEqual(WordTokenizer.fromJSON(JSON.parse(JSON.stringify(tok))).encode(text), tok.encode(text));
+  // A file written before the option (no `punctuation` key) keeps the bag-of-words form.
+  const old = WordTokenizer.fromJSON({ type: "word", version: 1, vocab: ["[PAD]", "[UNK]", "[CLS]", "call"] });
+  assert.equal(old.punctuation, false);
+  assert.deepEqual(old.encode("call!"), [3]);
+  // trainTokenizer's word type keeps punctuation unless told otherwise.
+  const { trainTokenizer } = await import("./train_tokenizer.ts");
+  assert.equal((await trainTokenizer({ type: "word", vocabSize: 20 }, "a, b.")).encode("a, b.").length, 4);
+  assert.equal(
+    (await trainTokenizer({ type: "word", vocabSize: 20, punctuation: false }, "a, b.")).encode("a, b.").length,
+    2,
+  );
+});
