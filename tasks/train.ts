@@ -9,12 +9,14 @@ import {
   configGroups,
   configToYaml,
   DEFAULT_CONFIG,
+  exportRunToMlflow,
   findRunDir,
   formatDuration,
   formatRate,
   getModelEntry,
   listModels,
   listRunIds,
+  mlflowOptionsFromEnv,
   modelPresets,
   newRunId,
   parseTaskArgs,
@@ -201,6 +203,17 @@ async function main(): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   const progress = new ProgressLine(config.train.log_interval);
+  const mlflow = mlflowOptionsFromEnv();
+  const trackers = `\n  trackers ndjson${mlflow ? `, mlflow ${mlflow.trackingUri}` : ""}`;
+  // MLflow mirrors a run that has ended; its failure is a warning, the run itself is kept either way.
+  const exportToMlflow = async (dir: string) => {
+    if (!mlflow) return;
+    try {
+      console.log(`  mlflow      ${(await exportRunToMlflow(dir, mlflow)).url}`);
+    } catch (err) {
+      console.warn(`warning: ${(err as Error).message}`);
+    }
+  };
   try {
     const sweepId = Deno.env.get("CODEX_SWEEP_ID");
     const common = {
@@ -218,7 +231,7 @@ async function main(): Promise<number> {
               `codex train: run ${s.runId} | ${config.model.name} (${
                 formatRate(s.numParams)
               } params, vocab ${s.vocabSize}) ` +
-                `on ${config.data.name} | classification | seed ${config.seed}\n  folder ${s.dir}`,
+                `on ${config.data.name} | classification | seed ${config.seed}\n  folder ${s.dir}${trackers}`,
             ),
           onStepEnd: (p) =>
             progress.update(
@@ -243,6 +256,7 @@ Run ${r.run_id} ${r.status} after ${r.steps} steps (${r.epochs.toFixed(2)} epoch
 Look further:
   deno task eval run=${r.run_id}
   cat ${r.dir}/summary.json`);
+      await exportToMlflow(r.dir);
       return r.status === "finished" ? 0 : 130;
     }
     const r = await trainLanguageModel(config, {
@@ -255,7 +269,7 @@ Look further:
             } params, vocab ${s.vocabSize}) ` +
               `on ${config.data.name} | backend ${s.backend}${
                 config.backend === "auto" ? ` (${s.backendReason})` : ""
-              } | seed ${config.seed}\n  folder ${s.dir}`,
+              } | seed ${config.seed}\n  folder ${s.dir}${trackers}`,
           ),
         onStepEnd: (p) =>
           progress.update(
@@ -295,6 +309,7 @@ Look further:
   deno task sql "SELECT step, value FROM metrics WHERE run_id = '${r.run_id}' AND split = 'val'"
   deno task eval run=${r.run_id}
   cat ${r.dir}/summary.json`);
+    await exportToMlflow(r.dir);
     return r.status === "finished" ? 0 : 130;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);

@@ -229,3 +229,29 @@ Deno.test("train task: --cfg prints the composed config as YAML; -m runs a sweep
   assert.deepEqual(infos.map((i) => i.status).sort(), ["failed", "finished"]);
   await Deno.remove(join(root, dir), { recursive: true });
 });
+
+Deno.test("train task: with MLFLOW_TRACKING_URI set, it names the trackers at start and mirrors the run to MLflow", async () => {
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-net=127.0.0.1", "lib/telemetry/testdata/fake_mlflow_server.ts"],
+    cwd: root,
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  const uri = `http://127.0.0.1:${JSON.parse(text.split("\n")[0]!).port}`;
+  const dir = await outDir();
+  const { code, stdout, stderr } = await taskCommand("train", [...tiny, "train.max_steps=4", `out_dir=${dir}`], {
+    MLFLOW_TRACKING_URI: uri,
+  }).output();
+  await server.stdin.close();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
+  await server.status;
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, out);
+  assert.ok(new TextDecoder().decode(stderr).includes(`trackers ndjson, mlflow ${uri}`));
+  assert.match(out, /mlflow {6}http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\w+\/runs\/\w+/);
+  const paths = (JSON.parse(text.split("\n")[1]!) as { path: string }[]).map((r) => r.path);
+  for (const p of ["runs/create", "runs/log-batch", "runs/update"]) assert.ok(paths.includes(p), `${p} in ${paths}`);
+});
