@@ -83,9 +83,47 @@ export function decodeSafetensors(
   } catch (err) {
     throw new SyntaxError(`Cannot read ${source}: the header is not valid JSON (${(err as Error).message})`);
   }
+  if (header === null || typeof header !== "object" || Array.isArray(header)) {
+    throw new SyntaxError(`Cannot read ${source}: the header must be a JSON object of tensors`);
+  }
   const base = 8 + hlen;
   const tensors = new Map<string, NamedTensor>();
   let metadata: Record<string, string> = {};
+  const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const ranges: [number, number, string][] = [];
+  for (const [name, info] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const i = info as unknown as Record<string, unknown> | null;
+    if (
+      i === null || typeof i !== "object" || typeof i.dtype !== "string" || !Array.isArray(i.shape) ||
+      !i.shape.every(isCount) || !Array.isArray(i.data_offsets) || i.data_offsets.length !== 2 ||
+      !i.data_offsets.every(isCount) || i.data_offsets[0] > i.data_offsets[1]
+    ) {
+      throw new SyntaxError(
+        `Cannot read ${source}: tensor ${name} has entry ${
+          JSON.stringify(info)?.slice(0, 120)
+        } (expected {"dtype": string, "shape": [n, ...], "data_offsets": [start, end]} with 0 <= start <= end)`,
+      );
+    }
+    ranges.push([i.data_offsets[0], i.data_offsets[1], name]);
+  }
+  // As the format requires: the byte ranges tile the data buffer, no gaps or overlaps.
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let at = 0;
+  for (const [start, end, name] of ranges) {
+    if (start !== at) {
+      throw new SyntaxError(
+        `Cannot read ${source}: tensor ${name} starts at byte ${start} (expected ${at}: the data ranges must not overlap or leave gaps)`,
+      );
+    }
+    at = end;
+  }
+  // A short file is reported below by the tensor that does not fit; trailing bytes no tensor owns, here.
+  if (base + at < bytes.length) {
+    throw new SyntaxError(
+      `Cannot read ${source}: the tensors cover ${at} bytes of data but the file holds ${bytes.length - base}`,
+    );
+  }
   for (const [name, info] of Object.entries(header)) {
     if (name === "__metadata__") {
       metadata = info as unknown as Record<string, string>;

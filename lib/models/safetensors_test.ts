@@ -45,3 +45,35 @@ Deno.test("safetensors: damaged files get errors that name the file and the tens
     /w has 2 values for shape \[3\]/,
   );
 });
+
+Deno.test("safetensors: malformed headers name the tensor and what was expected; ranges must tile the data", () => {
+  const file = (header: unknown, dataBytes: number) => {
+    const h = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(8 + h.length + dataBytes);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    return out;
+  };
+  const t = (o: [number, number]) => ({ dtype: "F32", shape: [1], data_offsets: o });
+  assert.throws(() => decodeSafetensors(file(null, 0), "m.st"), /m.st: the header must be a JSON object/);
+  assert.throws(() => decodeSafetensors(file([1], 0), "m.st"), /the header must be a JSON object/);
+  assert.throws(() => decodeSafetensors(file({ w: 5 }, 0), "m.st"), /m.st: tensor w has entry 5 \(expected \{"dtype"/);
+  assert.throws(
+    () => decodeSafetensors(file({ w: { dtype: "F32", shape: "4", data_offsets: [0, 16] } }, 16), "m.st"),
+    /tensor w has entry/,
+  );
+  assert.throws(() => decodeSafetensors(file({ w: t([4, 0]) }, 4), "m.st"), /tensor w has entry/);
+  assert.throws(
+    () => decodeSafetensors(file({ a: t([0, 4]), b: t([2, 6]) }, 6), "m.st"),
+    /tensor b starts at byte 2 \(expected 4/,
+  );
+  assert.throws(
+    () => decodeSafetensors(file({ a: t([0, 4]), b: t([8, 12]) }, 12), "m.st"),
+    /tensor b starts at byte 8/,
+  );
+  assert.throws(
+    () => decodeSafetensors(file({ a: t([0, 4]) }, 8), "m.st"),
+    /cover 4 bytes of data but the file holds 8/,
+  );
+  assert.equal(decodeSafetensors(file({ b: t([4, 8]), a: t([0, 4]) }, 8), "m.st").tensors.size, 2);
+});
