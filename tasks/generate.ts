@@ -62,19 +62,20 @@ async function main(): Promise<number> {
     ? config.sample.prompt
     : String(parseYaml(promptRaw.startsWith('"') ? promptRaw : JSON.stringify(promptRaw)));
   const stop = kv.get("stop");
-  const stopTokens = stop === undefined ? [] : [...tokenizer.encode(stop)];
+  const stopTokens = stop === undefined ? [] : tokenizer.encode(stop);
   // With the run's safety filters on, the prompt is checked first, and the output is
   // checked before it is shown (so it prints when complete rather than token by token).
   const safety = config.safety.enabled;
   const policy = config.safety.policy ? { policy: config.safety.policy } : {};
   if (safety) await sanitize(prompt, { stage: "prompt", ...policy });
-  const ids = tokenizer.encode(prompt);
+  const ids = tokenizer.encodeIds(prompt);
   if (ids.length === 0) throw new RangeError("Cannot generate: the prompt is empty (give prompt=TEXT)");
   const seed = num("seed", config.seed);
   console.error(`codex generate: run ${run}, ${checkpoint.name} (step ${checkpoint.step}), seed ${seed}`);
   const enc = new TextEncoder();
   if (!safety) await Deno.stdout.write(enc.encode(prompt));
-  let generated = "";
+  const out: number[] = [];
+  let shown = 0;
   for await (
     const id of streamTokens(model, ids, {
       maxNewTokens: num("max_new_tokens", 300),
@@ -85,10 +86,16 @@ async function main(): Promise<number> {
       rng: Rng.stream(seed, "sample"),
     })
   ) {
-    const piece = tokenizer.decode([id]);
-    if (safety) generated += piece;
-    else await Deno.stdout.write(enc.encode(piece));
+    // Decode everything generated so far and print what is new: a byte-level token can hold part of a
+    // character, which shows only once the token that completes it arrives.
+    out.push(id);
+    const text = tokenizer.decode(out);
+    if (safety || text.endsWith("\uFFFD")) continue;
+    await Deno.stdout.write(enc.encode(text.slice(shown)));
+    shown = text.length;
   }
+  const generated = tokenizer.decode(out); // an unfinished character at the very end shows as U+FFFD
+  if (!safety && generated.length > shown) await Deno.stdout.write(enc.encode(generated.slice(shown)));
   if (safety) {
     const checked = await sanitize(prompt + generated, { stage: "output", ...policy }).catch((err) => {
       if ((err as Error).name === "SafetyViolation") {

@@ -285,6 +285,12 @@ Look further:
     });
     progress.done();
     const b = r.baselines;
+    // Token losses of other tokenizers are also given per character, which compares across tokenizers.
+    const unit = config.tokenizer.name === "char" ? "char" : "token";
+    const perChar = unit === "char" ? "" : `
+              ${r.final_val_nats_per_char.toFixed(4)} nats/char (${
+      r.val_chars_per_token.toFixed(2)
+    } characters per token)`;
     const stopNote = r.stop_reason === "early_stopping"
       ? " (early stopping)"
       : r.resumed_from_step
@@ -295,9 +301,9 @@ Run ${r.run_id} ${r.status} after ${r.steps} steps${stopNote} (${formatDuration(
       formatDuration(r.train_time_s)
     } training, loop overhead ${r.loop_overhead_pct.toFixed(1)}%)
   train loss  ${r.final_train_loss.toFixed(4)} (mean of the last ${config.train.log_interval} steps)
-  val loss    ${r.final_val_loss.toFixed(4)} nats/char (best ${r.best_val_loss.toFixed(4)}; unigram ${
+  val loss    ${r.final_val_loss.toFixed(4)} nats/${unit} (best ${r.best_val_loss.toFixed(4)}; unigram ${
       b.unigram_val_loss.toFixed(2)
-    }, bigram ${b.bigram_val_loss.toFixed(2)})
+    }, bigram ${b.bigram_val_loss.toFixed(2)})${perChar}
   throughput  ${formatRate(r.tokens_per_sec)} tokens/s
   folder      ${r.dir}
   best ckpt   ${r.best_checkpoint ?? "none"}

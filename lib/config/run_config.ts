@@ -30,8 +30,12 @@ export interface RunConfig {
     /** Classification: tokens kept per example (after [CLS]); default 256. */
     max_tokens?: number;
   };
-  /** `char` (language models) or `word` (classification, with `vocab_size`). */
-  tokenizer: { name: "char" | "word"; vocab_size?: number };
+  /**
+   * Language models: `char`, `bpe` (byte-level BPE trained on the training
+   * split to `vocab_size`, default 1,024) or `gpt2` (the real GPT-2
+   * encoding); classifiers: `word` (with `vocab_size`, default 8,192).
+   */
+  tokenizer: { name: "char" | "word" | "bpe" | "gpt2"; vocab_size?: number };
   /**
    * A model registry name and its architecture keys (the preset's, with
    * overrides); the model's own schema checks them when it is built.
@@ -123,7 +127,10 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     val_fraction: z.number().gt(0).lt(1),
     max_tokens: z.number().int().positive().optional(),
   }),
-  tokenizer: z.strictObject({ name: z.enum(["char", "word"]), vocab_size: z.number().int().min(4).optional() }),
+  tokenizer: z.strictObject({
+    name: z.enum(["char", "word", "bpe", "gpt2"]),
+    vocab_size: z.number().int().min(4).optional(),
+  }),
   model: z.object({ name: z.string().min(1) }).catchall(z.union([z.number(), z.string(), z.boolean()])),
   train: z.strictObject({
     max_steps: posInt,

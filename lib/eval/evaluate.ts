@@ -19,7 +19,7 @@ import {
 import { Rng } from "../random/mod.ts";
 import { sanitize } from "../safety/mod.ts";
 import { findRunDir, NdjsonWriter, readNdjson, SCHEMA_VERSION } from "../telemetry/mod.ts";
-import type { CharTokenizer, WordTokenizer } from "../tokenizers/mod.ts";
+import type { CharTokenizer, Tokenizer, WordTokenizer } from "../tokenizers/mod.ts";
 import { loadRunModel, readRunConfig } from "../train/mod.ts";
 import { bootstrap, type BootstrapOptions } from "./bootstrap.ts";
 import { loadClassifierRun } from "./load_classifier_run.ts";
@@ -37,10 +37,10 @@ export interface EvaluateOptions {
   runsDir?: string;
   /** `best` (default), `latest`, or a checkpoint folder such as `step-000400`. */
   checkpoint?: string;
-  /** A model in memory instead of a run: a language model with a char tokenizer, or a classifier with a word tokenizer and `labels`. */
+  /** A model in memory instead of a run: a language model with its tokenizer (any kind), or a classifier with a word tokenizer and `labels`. */
   model?: LanguageModel | ClassificationModel;
   /** The in-memory model's tokenizer. */
-  tokenizer?: CharTokenizer | WordTokenizer;
+  tokenizer?: Tokenizer | CharTokenizer | WordTokenizer;
   /** A classifier's class names, in output order. */
   labels?: string[];
   /** A JSONL/NDJSON file of predictions instead: one record per example with a label, a prediction and optionally a score. */
@@ -146,7 +146,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     if (!options.tokenizer) throw new TypeError("Cannot evaluate a model: it needs its tokenizer");
     if (!options.datasets?.length) throw new TypeError("Cannot evaluate a model: name the datasets to score");
     return isLanguageModel(options.model)
-      ? await evaluateLanguageModel(options.model, options.tokenizer as CharTokenizer, null, options)
+      ? await evaluateLanguageModel(options.model, options.tokenizer as LanguageModelTokenizer, null, options)
       : await evaluateClassifier(options.model, options.tokenizer as WordTokenizer, null, options);
   }
   const runsDir = options.runsDir ?? "artifacts/runs";
@@ -190,9 +190,12 @@ async function writePredictions(dir: string, records: Iterable<Record<string, un
   await Deno.rename(tmp, join(dir, "predictions.ndjson"));
 }
 
+/** What scoring a language model needs of its tokenizer (a {@linkcode Tokenizer} or a {@linkcode CharTokenizer}). */
+type LanguageModelTokenizer = Pick<Tokenizer, "encodeIds" | "decode">;
+
 async function evaluateLanguageModel(
   model: LanguageModel,
-  tokenizer: CharTokenizer,
+  tokenizer: LanguageModelTokenizer,
   ctx: RunContext | null,
   o: EvaluateOptions,
 ): Promise<EvalResult> {
@@ -233,7 +236,7 @@ async function evaluateLanguageModel(
       : raw;
     let ids: Int32Array;
     try {
-      ids = tokenizer.encode(text);
+      ids = tokenizer.encodeIds(text);
     } catch (err) {
       throw new RangeError(`Cannot evaluate ${dataset} with this model's tokenizer: ${(err as Error).message}`);
     }
@@ -257,7 +260,7 @@ async function evaluateLanguageModel(
       `sampling ${generation.samples} generations of ${generation.maxNewTokens} tokens (seed ${generation.seed})`,
     );
     const promptText = ctx?.config.sample.prompt ?? "";
-    const prompt = tokenizer.encode(promptText);
+    const prompt = tokenizer.encodeIds(promptText);
     const start = prompt.length ? prompt : new Int32Array([0]);
     const texts = Array.from({ length: generation.samples }, (_, i) =>
       tokenizer.decode(

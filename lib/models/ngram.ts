@@ -34,16 +34,26 @@ export function ngramLoss(
     for (let i = 0; i < val.length; i++) nll -= Math.log((counts[val[i]!]! + alpha) / total);
     return nll / val.length;
   }
-  const counts = new Float64Array(V * V);
+  // A dense V x V table up to 4,096 ids (128 MiB); above that (GPT-2's 50,257) only the pairs seen.
   const rows = new Float64Array(V);
-  for (let i = 1; i < train.length; i++) {
-    counts[train[i - 1]! * V + train[i]!]!++;
-    rows[train[i - 1]!]!++;
+  for (let i = 1; i < train.length; i++) rows[train[i - 1]!]!++;
+  let pairCount: (a: number, b: number) => number;
+  if (V <= 4096) {
+    const counts = new Float64Array(V * V);
+    for (let i = 1; i < train.length; i++) counts[train[i - 1]! * V + train[i]!]!++;
+    pairCount = (a, b) => counts[a * V + b]!;
+  } else {
+    const counts = new Map<number, number>();
+    for (let i = 1; i < train.length; i++) {
+      const key = train[i - 1]! * V + train[i]!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    pairCount = (a, b) => counts.get(a * V + b) ?? 0;
   }
   let nll = 0;
   for (let i = 1; i < val.length; i++) {
     const a = val[i - 1]!, b = val[i]!;
-    nll -= Math.log((counts[a * V + b]! + alpha) / (rows[a]! + alpha * V));
+    nll -= Math.log((pairCount(a, b) + alpha) / (rows[a]! + alpha * V));
   }
   return nll / (val.length - 1);
 }

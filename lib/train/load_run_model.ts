@@ -11,13 +11,13 @@ import type { RunConfig } from "../config/mod.ts";
 import { createModel, isLanguageModel, type LanguageModel, resolveModelConfig, setWeights } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { findRunDir } from "../telemetry/mod.ts";
-import { CharTokenizer } from "../tokenizers/mod.ts";
+import { loadTokenizer, type Tokenizer } from "../tokenizers/mod.ts";
 import { readRunConfig } from "./train_lm.ts";
 
 /** A run's model, ready to use. */
 export interface RunModel {
   model: LanguageModel;
-  tokenizer: CharTokenizer;
+  tokenizer: Tokenizer;
   config: RunConfig;
   checkpoint: CheckpointInfo;
   runDir: string;
@@ -42,8 +42,7 @@ export async function loadRunModel(
   const runDir = await findRunDir(outDir, run);
   const config = await readRunConfig(runDir);
   await initBackend(options.backend ?? config.backend);
-  const tokPath = join(runDir, "tokenizer.json");
-  const tokenizer = CharTokenizer.fromJSON(JSON.parse(await Deno.readTextFile(tokPath)), tokPath);
+  const tokenizer = await loadTokenizer(join(runDir, "tokenizer.json"));
   const ckpt = await new CheckpointManager(join(runDir, "checkpoints")).loadNamed(which);
   if (!ckpt) throw new Error(`Cannot load run ${runDir}: it has no checkpoint that passes verification`);
   const { name, ...keys } = config.model;

@@ -19,5 +19,10 @@ export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimiz
 export { learningRate, type LrSchedule } from "./schedule.ts";
 export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
 export { loadRunModel, type RunModel } from "./load_run_model.ts";
+export {
+  DEFAULT_BPE_VOCAB_SIZE,
+  LANGUAGE_MODEL_TOKENIZERS,
+  languageModelTokenizer,
+} from "./language_model_tokenizer.ts";
 export { type BatchGradients, DataParallel } from "./data_parallel.ts";
 export { type ClassifierResult, trainClassifier } from "./train_classifier.ts";

@@ -31,7 +31,8 @@ import {
 } from "../models/mod.ts";
 import { Rng, type RngState } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
-import { CharTokenizer } from "../tokenizers/mod.ts";
+import { loadTokenizer } from "../tokenizers/mod.ts";
+import { languageModelTokenizer } from "./language_model_tokenizer.ts";
 import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
 import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
 import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
@@ -97,7 +98,16 @@ export interface TrainResult {
   resumed_from_step: number;
   tokens_seen: number;
   final_train_loss: number;
+  /** Mean validation loss in nats per token (of the run's tokenizer). */
   final_val_loss: number;
+  /**
+   * The final validation loss in nats per character (`final_val_loss /
+   * val_chars_per_token`), comparable across tokenizers; equal to
+   * `final_val_loss` for the char tokenizer.
+   */
+  final_val_nats_per_char: number;
+  /** Characters per token over the validation split (1 for characters). */
+  val_chars_per_token: number;
   best_val_loss: number;
   best_checkpoint: string | null;
   tokens_per_sec: number;
@@ -117,7 +127,7 @@ export interface TrainResult {
  */
 export function architectureKeys(config: RunConfig): string[] {
   const modelKeys = Object.keys(config.model).filter((k) => k !== "dropout").map((k) => `model.${k}`);
-  return [...modelKeys.sort(), "tokenizer.name", "data.name", "data.val_fraction"];
+  return [...modelKeys.sort(), "tokenizer.name", "tokenizer.vocab_size", "data.name", "data.val_fraction"];
 }
 
 function getPath(obj: unknown, path: string): unknown {
@@ -267,19 +277,21 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   const text = cfg.safety.enabled
     ? (await sanitize(rawText, { stage: "data", ...safetyPolicy, onEvent: (e) => safetyEvents.push(e) })).text
     : rawText;
+  // A resumed or fine-tuned run keeps the tokenizer of the run it continues; a new
+  // one builds it here (BPE learns its merges from the training part of the text only).
   const tokenizerSource = resumeDir ?? initDir;
+  const trainChars = text.length - Math.floor(text.length * cfg.data.val_fraction);
   const tokenizer = tokenizerSource
-    ? CharTokenizer.fromJSON(
-      JSON.parse(await Deno.readTextFile(join(tokenizerSource, "tokenizer.json"))),
-      join(tokenizerSource, "tokenizer.json"),
-    )
-    : CharTokenizer.train(text);
+    ? await loadTokenizer(join(tokenizerSource, "tokenizer.json"))
+    : await languageModelTokenizer(cfg.tokenizer, text, text.slice(0, trainChars), log);
   const { name: modelName, ...modelKeys } = cfg.model;
   const modelConfig = resolveModelConfig(modelName, { ...modelKeys, vocab_size: tokenizer.vocabSize });
   const T = modelConfig.block_size as number;
-  const ids = tokenizer.encode(text);
+  const ids = tokenizer.encodeIds(text);
   const { train, val } = splitTail(ids, cfg.data.val_fraction);
-  const prompt = tokenizer.encode(cfg.sample.prompt);
+  // Characters per token over the validation split: val loss / this = nats per character.
+  const valCharsPerToken = _codePoints(tokenizer.decode(val)) / Math.max(1, val.length);
+  const prompt = tokenizer.encodeIds(cfg.sample.prompt);
   const evalTrain = evenBatches(train, B, T, tc.eval_batches);
   const evalVal = evenBatches(val, B, T, tc.eval_batches);
   const baselines = {
@@ -591,6 +603,8 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       tokens_seen: tokensSeen,
       final_train_loss: recent.length ? recent.reduce((a, c) => a + c, 0) / recent.length : NaN,
       final_val_loss: lastVal,
+      final_val_nats_per_char: lastVal / valCharsPerToken,
+      val_chars_per_token: valCharsPerToken,
       best_val_loss: bestVal,
       best_checkpoint: bestCheckpoint,
       tokens_per_sec: trainMs > 0 ? (tokensSeen - resumedFrom * B * T * tc.grad_accum_steps) / (trainMs / 1000) : 0,
@@ -623,4 +637,18 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     optimizer.dispose();
     model.dispose();
   }
+}
+
+function _codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 >= s.length) n++;
+    else {
+      const d = s.charCodeAt(i + 1);
+      n++;
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
 }

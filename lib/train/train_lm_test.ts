@@ -171,3 +171,40 @@ Deno.test("trainLanguageModel: safety.enabled redacts the data before training a
   assert.ok(safety.every((e) => e.message === "email-address" && /^[0-9a-f]{16}$/.test(e.data.hash!)));
   await Deno.remove(cfg.out_dir, { recursive: true });
 });
+
+Deno.test("trainLanguageModel: tokenizer=bpe trains merges on the training split, learns, and resumes exactly", async () => {
+  const cfg = await tinyConfig(["train.max_steps=120", "train.eval_interval=40", "sample.max_new_tokens=12"]);
+  cfg.tokenizer = { name: "bpe", vocab_size: 320 };
+  const straight = await trainLanguageModel(cfg);
+  assert.equal(straight.vocab_size, 320);
+  const saved = JSON.parse(await Deno.readTextFile(join(straight.dir, "tokenizer.json")));
+  assert.equal(saved.model.type, "BPE", "a Hugging Face tokenizer.json");
+  assert.ok(straight.val_chars_per_token > 1.2, `BPE tokens hold several characters (${straight.val_chars_per_token})`);
+  assert.ok(
+    Math.abs(straight.final_val_nats_per_char - straight.final_val_loss / straight.val_chars_per_token) < 1e-12,
+  );
+  const train = await losses(straight.dir);
+  assert.ok(train.at(-1)! < train[0]! - 0.8, `loss falls (${train[0]} -> ${train.at(-1)})`);
+  assert.ok(
+    straight.final_val_loss < straight.baselines.unigram_val_loss,
+    `val ${straight.final_val_loss} beats unigram ${straight.baselines.unigram_val_loss}`,
+  );
+
+  // Stopped at step 50 and resumed: the run's own tokenizer.json is read back, the losses replay.
+  const abort = new AbortController();
+  const first = await trainLanguageModel(cfg, {
+    signal: abort.signal,
+    callbacks: { onStepEnd: (p) => p.step === 50 && abort.abort() },
+  });
+  const second = await trainLanguageModel(cfg, { resume: first.run_id });
+  assert.deepEqual(await losses(second.dir), train);
+  assert.equal(second.sample, straight.sample);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
+
+Deno.test("trainLanguageModel: a classifier's word tokenizer is refused for a language model, naming the ones that work", async () => {
+  const cfg = await tinyConfig(["tokenizer.name=word"]);
+  await assert.rejects(() => trainLanguageModel(cfg), /tokenizer\.name must be one of char, bpe, gpt2 \(got "word"/);
+  assert.deepEqual([...Deno.readDirSync(cfg.out_dir)], []);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
