@@ -1,0 +1,52 @@
+// `deno task train tokenizer=bpe` then `deno task generate` on that run, as users run them.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { root, taskCommand } from "./_task.ts";
+
+Deno.test("generate task: a BPE run continues a prompt with characters its corpus lacks, the same text for the same seed", async () => {
+  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
+  await Deno.mkdir(join(root, dir), { recursive: true });
+  const train = await taskCommand("train", [
+    "model=gpt-nano",
+    "tokenizer=bpe",
+    "tokenizer.vocab_size=300",
+    "train.workers=1",
+    "data=first-names",
+    "model.block_size=32",
+    "train.batch_size=8",
+    "train.eval_batches=2",
+    "train.max_steps=20",
+    "train.eval_interval=20",
+    "sample.max_new_tokens=10",
+    `out_dir=${dir}`,
+  ]).output();
+  const text = new TextDecoder().decode(train.stdout);
+  assert.equal(train.code, 0, new TextDecoder().decode(train.stderr));
+  assert.match(text, /val loss +\d\.\d{4} nats\/token .*\n +\d\.\d{4} nats\/char \(\d\.\d\d characters per token\)/);
+  const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const tok = JSON.parse(await Deno.readTextFile(join(root, dir, run!, "tokenizer.json")));
+  assert.equal(Object.keys(tok.model.vocab).length, 300);
+
+  // A prompt with characters the names never had: bytes are tokens, so nothing is lost.
+  const gen = await taskCommand("generate", [
+    `run=${run}`,
+    `out_dir=${dir}`,
+    "prompt=Zoë 🐋",
+    "max_new_tokens=25",
+    "seed=5",
+  ]).output();
+  assert.equal(gen.code, 0, new TextDecoder().decode(gen.stderr));
+  const out = new TextDecoder().decode(gen.stdout);
+  assert.ok(out.startsWith("Zoë 🐋"), out);
+  assert.ok(out.length > "Zoë 🐋".length + 5, `generated text follows the prompt: ${JSON.stringify(out)}`);
+  const again = await taskCommand("generate", [
+    `run=${run}`,
+    `out_dir=${dir}`,
+    "prompt=Zoë 🐋",
+    "max_new_tokens=25",
+    "seed=5",
+  ])
+    .output();
+  assert.equal(new TextDecoder().decode(again.stdout), out, "the same seed gives the same text");
+  await Deno.remove(join(root, dir), { recursive: true });
+});
