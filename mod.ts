@@ -31,3 +31,4 @@ export * from "./lib/cli/mod.ts";
 export * from "./lib/eval/mod.ts";
 export * from "./lib/safety/mod.ts";
 export * from "./lib/query/mod.ts";
+export * from "./lib/status/mod.ts";

@@ -72,7 +72,10 @@ Deno.test("sql task: the prompt reads piped statements over several lines, keeps
   const r = await sql(["--store", dir], input);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^n\n-\n0\n\(1 row, \d+ ms\)\n/);
-  assert.match(r.stdout, /\n {2}status_findings +schema_version, ts, kind, severity, file, line, message\n/);
+  assert.match(
+    r.stdout,
+    /\n {2}status_findings +schema_version, ts, kind, rule, severity, path, line, symbol, run_id, value, message\n/,
+  );
   assert.match(r.stdout, /\nanswer\n------\n +42\n\(1 row, \d+ ms\)\n$/);
   assert.match(r.stderr, /^error: Cannot run query: Binder Error: Referenced column "nope" not found/);
   assert.equal(

@@ -39,6 +39,14 @@ Deno.test("openRunStore: bad lines and files are skipped, and check() says where
       { name: "step-000002", is_latest: false, is_best: true, size_bytes: 1100 },
       { name: "step-000004", is_latest: true, is_best: false, size_bytes: 1101 },
     ]);
+    // Status findings: two whole lines, the torn third skipped; nullable fields read null.
+    assert.deepEqual(
+      await store.query("SELECT kind, rule, path, line, run_id, value FROM status_findings ORDER BY kind"),
+      [
+        { kind: "anomaly", rule: "nan_loss", path: `runs/${B}/metrics.ndjson`, line: null, run_id: B, value: 1 },
+        { kind: "todo", rule: "todo", path: "lib/query/open_run_store.ts", line: 12, run_id: null, value: null },
+      ],
+    );
     const check = await store.check();
     assert.equal(check.files, 18);
     assert.deepEqual(

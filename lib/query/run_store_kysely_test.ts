@@ -71,8 +71,8 @@ Deno.test("runStoreKysely: a wrong view or column name does not compile", async 
     await assert.rejects(() => db.selectFrom("metrics").select(["valu"]).execute(), /"valu" not found/);
     // @ts-expect-error: there is no view "metric"
     await assert.rejects(() => db.selectFrom("metric").selectAll().execute(), /Table with name metric does not exist/);
-    // @ts-expect-error: status_findings has no column "path"
-    await assert.rejects(() => db.selectFrom("status_findings").select("path").execute(), /"path" not found/);
+    // @ts-expect-error: status_findings has no column "file" (it is "path")
+    await assert.rejects(() => db.selectFrom("status_findings").select("file").execute(), /"file" not found/);
   } finally {
     store.close();
   }

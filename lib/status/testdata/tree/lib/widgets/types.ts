@@ -1,0 +1,4 @@
+/** Only types: nothing to test. */
+export interface Shape {
+  sides: number;
+}

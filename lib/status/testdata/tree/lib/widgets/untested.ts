@@ -1,0 +1,9 @@
+/**
+ * The answer.
+ *
+ * @example
+ * ```ts
+ * console.log(ANSWER);
+ * ```
+ */
+export const ANSWER = 42;

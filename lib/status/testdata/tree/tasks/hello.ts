@@ -1,0 +1,3 @@
+// A task whose --help works.
+if (Deno.args.includes("--help")) console.log("Usage: hello");
+else console.log("hello");
