@@ -31,4 +31,5 @@ export * from "./lib/cli/mod.ts";
 export * from "./lib/eval/mod.ts";
 export * from "./lib/safety/mod.ts";
 export * from "./lib/query/mod.ts";
+export * from "./lib/plot/mod.ts";
 export * from "./lib/status/mod.ts";

@@ -1,0 +1,109 @@
+// `deno task report` as users run it: train a tiny run, check the report before and after `deno task eval`.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { root, taskCommand } from "./_task.ts";
+
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Resource references that would need the network: src/href/url()/@import to http(s). xmlns is a name, not a fetch. */
+function networkReferences(html: string): string[] {
+  return [
+    ...html.matchAll(
+      /(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?\/\/[^"'\s>]*|url\(\s*["']?(?:https?:)?\/\/[^)]*\)|@import[^;]*/gi,
+    ),
+  ]
+    .map((m) => m[0]);
+}
+
+Deno.test("report task: a self-contained HTML report of a tiny run, before and after eval", async () => {
+  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
+  await Deno.mkdir(join(root, dir), { recursive: true });
+  const train = await taskCommand("train", [
+    "model=gpt-nano",
+    "train.workers=1",
+    "data=first-names",
+    "model.block_size=32",
+    "train.batch_size=8",
+    "train.eval_batches=2",
+    "train.max_steps=20",
+    "train.eval_interval=10",
+    "sample.max_new_tokens=10",
+    `out_dir=${dir}`,
+  ]).output();
+  assert.equal(train.code, 0, decode(train.stderr));
+  const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const reportPath = join(root, dir, run!, "report.html");
+
+  // Before eval: the Evaluation section says so, the rest is there.
+  const before = await taskCommand("report", [`run=${run}`, `out_dir=${dir}`]).output();
+  assert.equal(before.code, 0, decode(before.stderr));
+  assert.match(decode(before.stdout), /report\.html \(\d+ KiB, \d+\.\d s\)/);
+  let html = await Deno.readTextFile(reportPath);
+  assert.match(html, /<section id="evaluation"><h2>Evaluation<\/h2>\s*<p class="missing">not evaluated yet/);
+  assert.ok(!html.includes('class="error"'), "no chart failed");
+
+  const evaluated = await taskCommand("eval", [
+    `run=${run}`,
+    `out_dir=${dir}`,
+    "bootstrap=100",
+    "samples=2",
+    "max_new_tokens=10",
+  ]).output();
+  assert.equal(evaluated.code, 0, decode(evaluated.stderr));
+  const after = await taskCommand("report", [`run=${run}`, `out_dir=${dir}`]).output();
+  assert.equal(after.code, 0, decode(after.stderr));
+  html = await Deno.readTextFile(reportPath);
+
+  assert.ok(html.startsWith("<!doctype html>"));
+  // loss curves, lr schedule, grad norm, system usage, intervals
+  assert.ok((html.match(/<svg /g) ?? []).length >= 5, "inline charts");
+  for (
+    const title of ["Loss curves", "Learning-rate schedule", "System usage", "Evaluation with bootstrap intervals"]
+  ) {
+    assert.ok(html.includes(`>${title}<`), title);
+  }
+  assert.match(
+    html,
+    /<table class="eval">.*<td>cross_entropy<\/td><td class="num">\d\.\d{4}<\/td><td class="num">\[\d\.\d{4}, \d\.\d{4}\]<\/td>/s,
+  );
+  assert.ok(html.includes("<td>perplexity</td>") && html.includes("<td>token_accuracy</td>"));
+  assert.ok(html.includes('<section id="samples">') && html.includes('class="sample"'), "samples");
+  assert.ok(html.includes("model:") || html.includes("model.") || html.includes("gpt-nano"), "the config");
+  assert.ok(!html.includes('class="error"'), "no chart failed");
+  assert.deepEqual(networkReferences(html), []);
+  assert.ok(!/<script/i.test(html), "no scripts");
+  const urls = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
+  assert.deepEqual([...new Set(urls)], ["http://www.w3.org/2000/svg"], "only the SVG namespace");
+  // ids stay unique when several charts share the page
+  const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, ids.length);
+
+  // --out under artifacts/
+  const out = join(dir, "r.html");
+  const custom = await taskCommand("report", [`run=${run}`, `out_dir=${dir}`, `--out=${out}`]).output();
+  assert.equal(custom.code, 0, decode(custom.stderr));
+  assert.ok((await Deno.stat(join(root, out))).isFile);
+  await Deno.remove(join(root, dir), { recursive: true });
+});
+
+Deno.test("report task: --help, and one-line errors for a missing or unknown run", async () => {
+  const help = await taskCommand("report", ["--help"]).output();
+  assert.equal(help.code, 0);
+  assert.match(decode(help.stdout), /^Usage: deno task report run=RUN_ID/);
+  for (
+    const [args, msg] of [
+      [[], /^error: Cannot write report: give run=RUN_ID/],
+      [["runn=x"], /^error: Cannot write report: unknown key "runn"/],
+      [
+        ["run=nope", "out_dir=artifacts/no-such-runs"],
+        /^error: Cannot find run "nope" in artifacts\/no-such-runs \(there are no runs\)$/,
+      ],
+    ] as const
+  ) {
+    const r = await taskCommand("report", [...args]).output();
+    assert.equal(r.code, 1);
+    const lines = decode(r.stderr).trim().split("\n");
+    assert.equal(lines.length, 1, lines.join(" | "));
+    assert.match(lines[0]!, msg);
+  }
+});
