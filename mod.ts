@@ -33,3 +33,4 @@ export * from "./lib/safety/mod.ts";
 export * from "./lib/query/mod.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/status/mod.ts";
+export * from "./lib/notebook/mod.ts";
