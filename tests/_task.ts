@@ -18,3 +18,20 @@ export function taskCommand(name: string, args: string[], env: Record<string, st
     env: { NO_COLOR: "1", ...env },
   });
 }
+
+/** Overrides for a tiny language-model run (gpt-nano on first names, one core): a second or two. */
+export const TINY_TRAIN: readonly string[] = [
+  "model=gpt-nano",
+  "train.workers=1",
+  "data=first-names",
+  "model.block_size=32",
+  "train.batch_size=8",
+  "train.eval_batches=2",
+];
+
+/** A fresh folder for test runs under `artifacts/test-runs/` (where the tasks may write), relative to the root. */
+export async function testRunsDir(): Promise<string> {
+  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
+  await Deno.mkdir(join(root, dir), { recursive: true });
+  return dir;
+}

@@ -1,20 +1,14 @@
 // `deno task train tokenizer=bpe` then `deno task generate` on that run, as users run them.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { root, taskCommand } from "./_task.ts";
+import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
 
 Deno.test("generate task: a BPE run continues a prompt with characters its corpus lacks, the same text for the same seed", async () => {
-  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
-  await Deno.mkdir(join(root, dir), { recursive: true });
+  const dir = await testRunsDir();
   const train = await taskCommand("train", [
-    "model=gpt-nano",
+    ...TINY_TRAIN,
     "tokenizer=bpe",
     "tokenizer.vocab_size=300",
-    "train.workers=1",
-    "data=first-names",
-    "model.block_size=32",
-    "train.batch_size=8",
-    "train.eval_batches=2",
     "train.max_steps=20",
     "train.eval_interval=20",
     "sample.max_new_tokens=10",

@@ -1,7 +1,7 @@
 // `deno task report` as users run it: train a tiny run, check the report before and after `deno task eval`.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { root, taskCommand } from "./_task.ts";
+import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -16,15 +16,9 @@ function networkReferences(html: string): string[] {
 }
 
 Deno.test("report task: a self-contained HTML report of a tiny run, before and after eval", async () => {
-  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
-  await Deno.mkdir(join(root, dir), { recursive: true });
+  const dir = await testRunsDir();
   const train = await taskCommand("train", [
-    "model=gpt-nano",
-    "train.workers=1",
-    "data=first-names",
-    "model.block_size=32",
-    "train.batch_size=8",
-    "train.eval_batches=2",
+    ...TINY_TRAIN,
     "train.max_steps=20",
     "train.eval_interval=10",
     "sample.max_new_tokens=10",

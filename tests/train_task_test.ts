@@ -2,28 +2,13 @@
 // deno.json, overrides, --help, bad input and Ctrl-C.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { root, taskCommand } from "./_task.ts";
+import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
 
 function command(args: string[]) {
   return taskCommand("train", args);
 }
 
-async function outDir(): Promise<string> {
-  // Inside artifacts/, the only place the task may write.
-  const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
-  await Deno.mkdir(join(root, dir), { recursive: true });
-  return dir;
-}
-
-const tiny = [
-  "model=gpt-nano",
-  "train.workers=1",
-  "data=first-names",
-  "model.block_size=32",
-  "train.batch_size=8",
-  "train.eval_batches=2",
-  "sample.max_new_tokens=30",
-];
+const tiny = [...TINY_TRAIN, "sample.max_new_tokens=30"];
 
 Deno.test("train task: --help explains the options and exits 0", async () => {
   const { code, stdout } = await command(["--help"]).output();
@@ -46,7 +31,7 @@ Deno.test("train task: --help explains the options and exits 0", async () => {
 });
 
 Deno.test("train task: a bad override exits 1 with one line naming the known values, and writes nothing", async () => {
-  const dir = await outDir();
+  const dir = await testRunsDir();
   for (
     const [arg, msg] of [
       [
@@ -72,7 +57,7 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
 });
 
 Deno.test("train task: overrides run a short job whose val loss lands in metrics.ndjson", async () => {
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const { code, stdout } = await command([
     ...tiny,
     "seed=3",
@@ -102,7 +87,7 @@ Deno.test("train task: overrides run a short job whose val loss lands in metrics
 });
 
 Deno.test("train task: Ctrl-C writes a final checkpoint and marks the run interrupted", async () => {
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const child = command([...tiny, "train.max_steps=100000", "train.log_interval=1", `out_dir=${dir}`]).spawn();
   // Wait until training has taken a few steps, then send SIGINT.
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
@@ -144,7 +129,7 @@ async function trainLosses(dir: string): Promise<Map<number, number>> {
 }
 
 Deno.test("train task: kill -9 mid-run leaves only valid checkpoints, and resume= finishes with a straight run's losses", async () => {
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const args = [...tiny, "train.max_steps=120", "train.eval_interval=7", "train.keep_last=3", `out_dir=${dir}`];
   // The reference: the same run, never stopped.
   const straight = await command([...args, "name=straight"]).output();
@@ -188,7 +173,7 @@ Deno.test("train task: kill -9 mid-run leaves only valid checkpoints, and resume
 });
 
 Deno.test("train task: resume= of a run that does not exist lists the runs that do", async () => {
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const { code, stderr } = await command(["resume=nope", `out_dir=${dir}`]).output();
   assert.equal(code, 1);
   assert.match(new TextDecoder().decode(stderr).trim(), /^error: Cannot find run "nope" in .* \(there are no runs\)$/);
@@ -203,7 +188,7 @@ Deno.test("train task: --cfg prints the composed config as YAML; -m runs a sweep
   assert.match(yaml, /^ {2}name: gpt-nano$/m);
   assert.match(yaml, /^ {2}tags:\n {4}- a\n {4}- b$/m);
   assert.doesNotMatch(yaml, /bootstrap/);
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const sweep = await command([
     "-m",
     ...tiny,
@@ -241,7 +226,7 @@ Deno.test("train task: with MLFLOW_TRACKING_URI set, it names the trackers at st
   let text = "";
   while (!text.includes("\n")) text += (await reader.read()).value ?? "";
   const uri = `http://127.0.0.1:${JSON.parse(text.split("\n")[0]!).port}`;
-  const dir = await outDir();
+  const dir = await testRunsDir();
   const { code, stdout, stderr } = await taskCommand("train", [...tiny, "train.max_steps=4", `out_dir=${dir}`], {
     MLFLOW_TRACKING_URI: uri,
   }).output();

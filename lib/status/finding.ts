@@ -80,7 +80,8 @@ export function makeFinding(f: FindingInput, ts: string): Finding {
   };
 }
 
-const _KIND_ORDER: readonly FindingKind[] = [
+/** Every finding kind, in report order. */
+export const FINDING_KINDS: readonly FindingKind[] = [
   "parse_error",
   "stub",
   "todo",
@@ -110,7 +111,7 @@ const _cmp = (a: string | number | null, b: string | number | null): number =>
  * ```
  */
 export function compareFindings(a: Finding, b: Finding): number {
-  return _KIND_ORDER.indexOf(a.kind) - _KIND_ORDER.indexOf(b.kind) ||
+  return FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
     _cmp(a.path, b.path) || _cmp(a.line, b.line) || _cmp(a.rule, b.rule) || _cmp(a.symbol, b.symbol) ||
     _cmp(a.run_id, b.run_id) || _cmp(a.message, b.message) || _cmp(a.value, b.value);
 }

@@ -9,6 +9,7 @@
 export {
   compareFindings,
   type Finding,
+  FINDING_KINDS,
   type FindingInput,
   findingKey,
   type FindingKind,

@@ -11,6 +11,7 @@ import { checkTasks, type CheckTasksOptions, type TaskCheck } from "./check_task
 import {
   compareFindings,
   type Finding,
+  FINDING_KINDS,
   type FindingInput,
   type FindingKind,
   makeFinding,
@@ -77,18 +78,6 @@ export interface StatusReport {
   since: StatusChanges | null;
 }
 
-const _KINDS: readonly FindingKind[] = [
-  "parse_error",
-  "stub",
-  "todo",
-  "untested",
-  "no_example",
-  "registry",
-  "task",
-  "anomaly",
-  "runs",
-];
-
 /**
  * Makes the report. Every list in it is sorted (findings by
  * {@linkcode compareFindings}), and nothing in it depends on timing, so two
@@ -142,7 +131,7 @@ export async function statusReport(options: StatusReportOptions = {}): Promise<S
   }
 
   const findings = inputs.map((f) => makeFinding(f, ts)).sort(compareFindings);
-  const byKind = Object.fromEntries(_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  const byKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const todos = new Map<string, { path: string; todo: number; fixme: number }>();
   for (const f of findings) {
