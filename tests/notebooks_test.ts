@@ -20,3 +20,28 @@ Deno.test("notebooks: every notebook executes headless with charts and without e
   assert.ok(lines.every((l) => l.startsWith("ok ")), stdout);
   console.log(stdout.trim());
 });
+
+Deno.test("notebooks: the code cells of each notebook type-check against mod.ts, in order, as one module", async () => {
+  // Jupyter does not type-check; this does, so a notebook cannot drift from the API it teaches.
+  const dir = new URL("../notebooks/", import.meta.url).pathname;
+  const files: string[] = [];
+  try {
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb")).sort();
+    for (const name of names) {
+      const nb = JSON.parse(await Deno.readTextFile(`${dir}${name}`));
+      const code = (nb.cells as { cell_type: string; source: string | string[] }[])
+        .filter((c) => c.cell_type === "code")
+        .map((c) => Array.isArray(c.source) ? c.source.join("") : c.source)
+        .join("\n\n");
+      const file = await Deno.makeTempFile({ dir, prefix: `.typecheck-${name}-`, suffix: ".ts" });
+      await Deno.writeTextFile(file, code + "\n");
+      files.push(file);
+    }
+    assert.ok(files.length >= 4, "the four notebooks");
+    const out = await new Deno.Command(Deno.execPath(), { args: ["check", ...files], stdout: "piped", stderr: "piped" })
+      .output();
+    assert.equal(out.code, 0, text(out.stderr).replace(/\x1b\[[0-9;]*m/g, ""));
+  } finally {
+    for (const f of files) await Deno.remove(f);
+  }
+});

@@ -7,7 +7,17 @@
  */
 import * as Plot from "@observablehq/plot";
 import { Chart } from "./chart.ts";
-import { type ChartOptions, color, common, field, formatNumber, frame, plotPanel, requireRows } from "./_common.ts";
+import {
+  type ChartOptions,
+  color,
+  common,
+  field,
+  formatNumber,
+  frame,
+  plotPanel,
+  requireRows,
+  type Rows,
+} from "./_common.ts";
 
 /**
  * One prediction: its top-class `confidence` and whether it was `correct`
@@ -18,7 +28,6 @@ export interface CalibrationRow {
   correct?: boolean;
   label?: string | number | boolean;
   prediction?: string | number | boolean;
-  [field: string]: unknown;
 }
 
 /** Options of {@linkcode calibrationDiagram}. */
@@ -45,7 +54,7 @@ const ACTION = "calibration diagram";
  * const chart = calibrationDiagram(rows, { bins: 5 });
  * ```
  */
-export function calibrationDiagram(rows: readonly CalibrationRow[], options: CalibrationDiagramOptions = {}): Chart {
+export function calibrationDiagram(rows: Rows<CalibrationRow>, options: CalibrationDiagramOptions = {}): Chart {
   const c = common(options, { title: "Calibration", height: 300 });
   const n = options.bins ?? 10;
   if (!(Number.isInteger(n) && n >= 1 && n <= 100)) {

@@ -7,7 +7,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { Chart } from "./chart.ts";
-import { type ChartOptions, common, field, formatNumber, frame, plotPanel, requireRows } from "./_common.ts";
+import { type ChartOptions, common, field, formatNumber, frame, plotPanel, requireRows, type Rows } from "./_common.ts";
 
 /** A label: what a classifier predicts. */
 type Label = string | number | boolean;
@@ -22,7 +22,6 @@ export interface ConfusionMatrixData {
 export interface PredictionRow {
   label: Label;
   prediction: Label;
-  [field: string]: unknown;
 }
 
 /** Options of {@linkcode confusionMatrix}. */
@@ -53,7 +52,7 @@ const ACTION = "confusion matrix";
  * ```
  */
 export function confusionMatrix(
-  data: ConfusionMatrixData | readonly PredictionRow[],
+  data: ConfusionMatrixData | Rows<PredictionRow>,
   options: ConfusionMatrixOptions = {},
 ): Chart {
   const { labels, matrix } = toMatrix(data, options.labels);
@@ -111,7 +110,7 @@ export function confusionMatrix(
 }
 
 function toMatrix(
-  data: ConfusionMatrixData | readonly PredictionRow[],
+  data: ConfusionMatrixData | Rows<PredictionRow>,
   order: Label[] | undefined,
 ): { labels: Label[]; matrix: number[][] } {
   if (data !== null && typeof data === "object" && !Array.isArray(data)) {

@@ -17,6 +17,7 @@ import {
   frame,
   plotPanel,
   requireRows,
+  type Rows,
 } from "./_common.ts";
 
 /** One evaluation result, as in `eval/metrics.ndjson` (only `metric` and `value` are required). */
@@ -29,7 +30,6 @@ export interface IntervalRow {
   dataset?: string;
   split?: string;
   step?: number | bigint;
-  [field: string]: unknown;
 }
 
 /** Options of {@linkcode intervalChart}. */
@@ -63,7 +63,7 @@ const KEYS = ["run_id", "dataset", "split", "step"] as const;
  * ]);
  * ```
  */
-export function intervalChart(rows: readonly IntervalRow[], options: IntervalChartOptions = {}): Chart {
+export function intervalChart(rows: Rows<IntervalRow>, options: IntervalChartOptions = {}): Chart {
   const c = common(options, { title: "Evaluation with bootstrap intervals" });
   const rowHeight = options.rowHeight ?? 22;
   const checked = requireRows(ACTION, rows, "eval rows with metric, value, ci_low and ci_high");

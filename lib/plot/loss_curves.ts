@@ -16,6 +16,7 @@ import {
   linePanel,
   type MetricRow,
   requireRows,
+  type Rows,
   type Series,
 } from "./_common.ts";
 
@@ -56,7 +57,7 @@ const SPLIT_ORDER = ["train", "val", "train_eval"];
  * const chart = lossCurves(rows, { logY: true, title: "gpt-nano" });
  * ```
  */
-export function lossCurves(rows: readonly MetricRow[], options: LossCurvesOptions = {}): Chart {
+export function lossCurves(rows: Rows<MetricRow>, options: LossCurvesOptions = {}): Chart {
   const metric = options.metric ?? "loss";
   const c = common(options, { title: metric === "loss" ? "Loss curves" : `${metric} by step` });
   const checked = requireRows(ACTION, rows, "metric rows with step, split, metric and value");

@@ -27,9 +27,9 @@ Deno.test("lossCurves: log scale, no smoothing, chosen splits and a title", asyn
 });
 
 Deno.test("lossCurves: a missing field, an empty series and an absent metric are named", () => {
-  const rows = seededMetrics().filter((r) => r.metric === "loss").slice(0, 6) as Record<string, unknown>[];
+  const rows = seededMetrics().filter((r) => r.metric === "loss").slice(0, 6) as unknown as Record<string, unknown>[];
   delete rows[3]!.value;
-  assert.throws(() => lossCurves(rows as MetricRow[]), {
+  assert.throws(() => lossCurves(rows), {
     name: "TypeError",
     message: 'Cannot plot loss curves: row 3 has no field "value" (expected a number or null)',
   });

@@ -15,6 +15,7 @@ import {
   linePanel,
   type MetricRow,
   requireRows,
+  type Rows,
 } from "./_common.ts";
 
 /** Options of {@linkcode lrSchedule}. */
@@ -45,7 +46,7 @@ const ACTION = "learning-rate schedule";
  * const chart = lrSchedule(rates);
  * ```
  */
-export function lrSchedule(data: readonly MetricRow[] | readonly number[], options: LrScheduleOptions = {}): Chart {
+export function lrSchedule(data: Rows<MetricRow> | readonly number[], options: LrScheduleOptions = {}): Chart {
   const metric = options.metric ?? "lr";
   const c = common(options, { title: "Learning-rate schedule", height: 240 });
   let points: { x: number; y: number }[];

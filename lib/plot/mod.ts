@@ -32,7 +32,8 @@
  * @module
  */
 export { Chart, type ChartInfo, type PngOptions } from "./chart.ts";
-export { type ChartOptions, EMA_DEFAULT, emaSmooth, type MetricRow } from "./_common.ts";
+export type { ChartOptions, MetricRow, Rows } from "./chart_options.ts";
+export { EMA_DEFAULT, emaSmooth } from "./ema_smooth.ts";
 export { lossCurves, type LossCurvesOptions } from "./loss_curves.ts";
 export { runComparison, type RunComparisonOptions } from "./run_comparison.ts";
 export { lrSchedule, type LrScheduleOptions } from "./lr_schedule.ts";

@@ -15,6 +15,7 @@ import {
   linePanel,
   type MetricRow,
   requireRows,
+  type Rows,
   type Series,
 } from "./_common.ts";
 
@@ -50,7 +51,7 @@ const ACTION = "run comparison";
  * const chart = runComparison(rows, { labels: { a: "lr 1e-3", b: "lr 3e-3" } });
  * ```
  */
-export function runComparison(rows: readonly MetricRow[], options: RunComparisonOptions = {}): Chart {
+export function runComparison(rows: Rows<MetricRow>, options: RunComparisonOptions = {}): Chart {
   const metric = options.metric ?? "loss";
   const split = options.split ?? "val";
   const c = common(options, { title: `${metric} (${split}) by run` });

@@ -10,8 +10,8 @@ import { writeFileAtomic } from "../io/mod.ts";
 import { readNdjson } from "../telemetry/mod.ts";
 import type { Chart } from "./chart.ts";
 import { escapeXml as esc, formatNumber, type MetricRow } from "./_common.ts";
-import { calibrationDiagram, type CalibrationRow } from "./calibration_diagram.ts";
-import { confusionMatrix, type PredictionRow } from "./confusion_matrix.ts";
+import { calibrationDiagram } from "./calibration_diagram.ts";
+import { confusionMatrix } from "./confusion_matrix.ts";
 import { intervalChart, type IntervalRow } from "./interval_chart.ts";
 import { lossCurves } from "./loss_curves.ts";
 import { lrSchedule } from "./lr_schedule.ts";
@@ -102,13 +102,11 @@ export async function renderRunReport(runDir: string, options: RunReportOptions 
       for (const d of datasets) {
         const rows = classified.filter((p) => String(p.dataset ?? "") === d);
         evalParts.push(
-          chart(() => confusionMatrix(rows as PredictionRow[], { title: `Confusion matrix${d ? `, ${d}` : ""}` })),
+          chart(() => confusionMatrix(rows, { title: `Confusion matrix${d ? `, ${d}` : ""}` })),
         );
         if (rows.some((p) => typeof p.confidence === "number")) {
           evalParts.push(
-            chart(() =>
-              calibrationDiagram(rows as CalibrationRow[], { width, title: `Calibration${d ? `, ${d}` : ""}` })
-            ),
+            chart(() => calibrationDiagram(rows, { width, title: `Calibration${d ? `, ${d}` : ""}` })),
           );
         }
       }

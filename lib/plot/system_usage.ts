@@ -6,7 +6,17 @@
  */
 import * as Plot from "@observablehq/plot";
 import { Chart } from "./chart.ts";
-import { type ChartOptions, color, common, distinct, field, frame, plotPanel, requireRows } from "./_common.ts";
+import {
+  type ChartOptions,
+  color,
+  common,
+  distinct,
+  field,
+  frame,
+  plotPanel,
+  requireRows,
+  type Rows,
+} from "./_common.ts";
 
 /** A system sample, as in `system.ndjson` (`ts` may be a `Date`, as DuckDB returns it). */
 export interface SystemRow {
@@ -19,7 +29,6 @@ export interface SystemRow {
   load_avg_1m?: number;
   gpu_util_percent?: number | null;
   gpu_mem_used_bytes?: number | bigint | null;
-  [field: string]: unknown;
 }
 
 /** The fields {@linkcode systemUsage} can draw. */
@@ -77,7 +86,7 @@ const OPTIONAL: SystemField[] = ["gpu_util_percent", "gpu_mem_used_bytes"];
  * const chart = systemUsage(rows, { x: "step" });
  * ```
  */
-export function systemUsage(rows: readonly SystemRow[], options: SystemUsageOptions = {}): Chart {
+export function systemUsage(rows: Rows<SystemRow>, options: SystemUsageOptions = {}): Chart {
   const c = common(options, { title: "System usage", height: 150 });
   const checked = requireRows(ACTION, rows, "system rows with ts, step, cpu_percent, rss_bytes, ...");
   const xMode = options.x ?? "time";

@@ -32,9 +32,9 @@ Deno.test("systemUsage: by step, GPU fields when present, chosen fields; errors"
   assert.ok(systemUsage(systemRows("a", true), { x: "step" }).svg.includes(">GPU memory<"));
   const cpu = systemUsage(systemRows(), { fields: ["cpu_percent"] });
   assert.equal(marks(cpu.svg, "line", "path"), 1);
-  const rows = systemRows() as Record<string, unknown>[];
+  const rows = systemRows() as unknown as Record<string, unknown>[];
   delete rows[2]!.rss_bytes;
-  assert.throws(() => systemUsage(rows as SystemRow[]), {
+  assert.throws(() => systemUsage(rows), {
     message: 'Cannot plot system usage: row 2 has no field "rss_bytes" (expected a number or null)',
   });
   assert.throws(() => systemUsage([]), { message: /the series is empty/ });
