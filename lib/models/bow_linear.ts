@@ -66,7 +66,9 @@ export class BowLinear implements ClassificationModel {
   }
 
   /** Part of the interface; the model has no dropout. */
-  setDropoutSeed(_seed: number): void {}
+  setDropoutSeed(_seed: number): void {
+    // Nothing to seed: a bag-of-words linear model draws no dropout masks.
+  }
 
   /** Term frequencies `[batch, vocab]` of a padded batch (built in JS: no gradient flows into the input). */
   features(input: EncoderBatch): tf.Tensor2D {

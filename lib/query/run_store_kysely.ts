@@ -43,7 +43,9 @@ class _StoreDriver implements Driver {
     this.#connection = new _StoreConnection(store);
   }
 
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    // Nothing to open: openRunStore hands over a connected DuckDB store.
+  }
 
   acquireConnection(): Promise<DatabaseConnection> {
     return Promise.resolve(this.#connection);
@@ -61,10 +63,13 @@ class _StoreDriver implements Driver {
     await c.executeQuery(CompiledQuery.raw("ROLLBACK"));
   }
 
-  async releaseConnection(): Promise<void> {}
+  async releaseConnection(): Promise<void> {
+    // One shared connection: nothing returns to a pool.
+  }
 
-  // The store owns the DuckDB connection: close it with store.close().
-  async destroy(): Promise<void> {}
+  async destroy(): Promise<void> {
+    // The store owns the DuckDB connection: close it with store.close().
+  }
 }
 
 /**
