@@ -44,3 +44,17 @@ Deno.test("generate task: a BPE run continues a prompt with characters its corpu
   assert.equal(new TextDecoder().decode(again.stdout), out, "the same seed gives the same text");
   await Deno.remove(join(root, dir), { recursive: true });
 });
+
+Deno.test("generate task: a run folder the task may not read is named as a permission problem, not a missing run", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "codex-outside-" });
+  await Deno.writeTextFile(join(outside, "run.json"), "{}");
+  const { code, stderr } = await taskCommand("generate", [`run=${outside}`]).output();
+  const lines = new TextDecoder().decode(stderr).trim().split("\n");
+  assert.equal(code, 1);
+  assert.equal(lines.length, 1, lines.join(" | "));
+  assert.match(
+    lines[0]!,
+    /^error: Cannot read run ".+": this task may not read .+ \(its permissions cover the project folder only\)$/,
+  );
+  await Deno.remove(outside, { recursive: true });
+});

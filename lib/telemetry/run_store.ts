@@ -55,8 +55,14 @@ export async function findRunDir(outDir: string, id: string): Promise<string> {
     try {
       await Deno.stat(join(dir, "run.json"));
       return dir;
-    } catch {
-      // try the next form
+    } catch (err) {
+      // A folder the task may not read is not "not found": say which permission is missing.
+      if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+        throw new Deno.errors.NotCapable(
+          `Cannot read run "${id}": this task may not read ${dir} (its permissions cover the project folder only)`,
+        );
+      }
+      // otherwise try the next form
     }
   }
   const ids = await listRunIds(outDir);
