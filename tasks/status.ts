@@ -31,13 +31,16 @@ between runs. Exits 0 whatever it finds.
 Options:
   --since DATE|FILE   also show what changed since an earlier report: a status.json,
                       or the newest report in STORE/status/history/ made at or before
-                      DATE (2026-11-24, 2026-11-24T18:00:00Z)
+                      DATE (2026-11-24, 2026-11-24T18:00:00Z); only the sections both
+                      reports checked are compared (the others are named)
   --no-tasks          skip the --help checks (the slow part: one process per task)
   --tasks a,b         check only these tasks' --help
   --no-registries     skip the registry checks
   --no-runs           skip the run store
   --root DIR          the source tree (default .)
-  --store DIR         the run store (default artifacts); the report goes to DIR/status
+  --store DIR         the run store (default artifacts); the report goes to DIR/status.
+                      deno task status may write only under artifacts/: for a store
+                      elsewhere run deno run -A tasks/status.ts --store DIR
   --spike-k K         loss spike: above the rolling median by more than K MADs (default 6)
   --stuck-minutes N   a running run with no record for N minutes is stuck (default 30)
   -h, --help          show this help
@@ -54,6 +57,26 @@ function number(raw: string | boolean | undefined, name: string): number | undef
     throw new RangeError(`Cannot make status report: --${name} must be a positive number (got "${raw}")`);
   }
   return n;
+}
+
+/**
+ * Fails at once, in one line, when this process may not read or write what
+ * `flag` names: `deno task status` may read the repository and write only
+ * under artifacts/ (a store elsewhere needs `deno run -A`).
+ */
+async function requireAccess(
+  flag: string,
+  value: string,
+  needs: { name: "read" | "write"; path: string }[],
+): Promise<void> {
+  for (const need of needs) {
+    if ((await Deno.permissions.query(need)).state === "granted") continue;
+    throw new Deno.errors.NotCapable(
+      `Cannot make status report: ${flag} ${value} needs ${need.name} access to ${need.path}, which this process ` +
+        `does not have (deno task status reads only . and writes only under artifacts/; ` +
+        `run deno run -A tasks/status.ts ${flag} ${value} instead)`,
+    );
+  }
 }
 
 async function main(): Promise<number> {
@@ -74,8 +97,11 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.overrides.length) throw new SyntaxError(`Cannot make status report: unexpected "${args.overrides[0]}"`);
+  const root = (args.flags.root as string | undefined) ?? ".";
   const store = (args.flags.store as string | undefined) ?? "artifacts";
   const outDir = join(store, "status");
+  await requireAccess("--root", root, [{ name: "read", path: root }]);
+  await requireAccess("--store", store, [{ name: "read", path: store }, { name: "write", path: outDir }]);
   const since = args.flags.since as string | undefined;
   // Read the earlier report first, so the one written now is never taken for it.
   const previous = since === undefined ? null : await loadStatusReport(since, join(outDir, "history"));
@@ -85,8 +111,11 @@ async function main(): Promise<number> {
   const only = typeof args.flags.tasks === "string"
     ? args.flags.tasks.split(",").map((s) => s.trim()).filter(Boolean)
     : undefined;
+  if (only !== undefined && only.length === 0) {
+    throw new SyntaxError(`Cannot make status report: --tasks needs task names (--tasks sql,status)`);
+  }
   const options: StatusReportOptions = {
-    root: (args.flags.root as string | undefined) ?? ".",
+    root,
     store,
     tasks: args.flags["no-tasks"] ? false : only ?? true,
     registries: !args.flags["no-registries"],
@@ -137,7 +166,10 @@ async function main(): Promise<number> {
   }
   if (report.since) {
     const c = report.since;
-    lines.push(`  since       ${c.since} (${c.source}): ${c.added.length} added, ${c.removed.length} removed`);
+    lines.push(
+      `  since       ${c.since} (${c.source}): ${c.added.length} added, ${c.removed.length} removed` +
+        (c.not_compared.length ? `; not compared (not checked in both): ${c.not_compared.join(", ")}` : ""),
+    );
     for (const [sign, fs] of [["+", c.added], ["-", c.removed]] as const) {
       for (const f of fs.slice(0, 10)) {
         lines.push(

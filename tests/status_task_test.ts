@@ -1,8 +1,8 @@
 // `deno task status` as users run it, with the task's own permissions
-// (it may write only artifacts/status/).
+// (it may read the repository and write only under artifacts/).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { root, taskCommand } from "./_task.ts";
+import { root, taskCommand, testRunsDir } from "./_task.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -52,7 +52,11 @@ Deno.test("status task: writes the report, its findings are queryable, --since c
   ])
     .output();
   assert.equal(since.code, 0, text(since.stderr));
-  assert.match(text(since.stdout), /^ {2}since {7}\S+Z \(artifacts\/status\/status\.json\): \d+ added, \d+ removed$/m);
+  // The earlier report checked two tasks' --help and this one none: tasks (and registries) are left out.
+  assert.match(
+    text(since.stdout),
+    /^ {2}since {7}\S+Z \(artifacts\/status\/status\.json\): \d+ added, \d+ removed; not compared \(not checked in both\): registries, tasks$/m,
+  );
 
   const bad = await taskCommand("status", ["--no-tasks", "--since", "last tuesday"]).output();
   assert.equal(bad.code, 1);
@@ -60,24 +64,61 @@ Deno.test("status task: writes the report, its findings are queryable, --since c
     text(bad.stderr).trim().split("\n").at(-1),
     'error: Cannot compare reports: "last tuesday" is neither a status.json file nor a date',
   );
+  // A task name deno.json does not have is an error, not "0 --help ok".
+  const nosuch = await taskCommand("status", ["--no-registries", "--no-runs", "--tasks", "nosuch"]).output();
+  assert.equal(nosuch.code, 1);
+  assert.match(
+    text(nosuch.stderr).trim().split("\n").at(-1)!,
+    /^error: Cannot check tasks: no task "nosuch" in deno\.json \(the tasks: [\w:, ]*\bsql, status\b[\w:, ]*\)$/,
+  );
   const help = await taskCommand("status", ["--help"]).output();
   assert.equal(help.code, 0);
   assert.match(text(help.stdout), /^Usage: deno task status/);
 });
 
-Deno.test("status task: an empty run store reports no runs and exits 0", async () => {
-  // The store must sit where the task may write its report: under artifacts/status/.
-  await Deno.mkdir(join(root, "artifacts/status"), { recursive: true });
-  const store = await Deno.makeTempDir({ dir: join(root, "artifacts/status"), prefix: "test-empty-store-" });
+Deno.test("status task: a store under artifacts/ that does not exist yet reports no runs and exits 0", async () => {
+  const dir = await testRunsDir();
+  const rel = join(dir, "new-store");
   try {
-    const rel = store.slice(root.length).replace(/^\/+/, "");
     const run = await taskCommand("status", ["--no-registries", "--no-tasks", "--store", rel]).output();
     assert.equal(run.code, 0, text(run.stderr));
     assert.match(text(run.stdout), new RegExp(`^ {2}runs {8}no runs in ${rel}/runs$`, "m"));
-    const findings = (await Deno.readTextFile(join(store, "status/findings.ndjson"))).trimEnd().split("\n")
+    assert.match(text(run.stdout), new RegExp(`^ {2}written to {2}${rel}/status/status\\.md, `, "m"));
+    const findings = (await Deno.readTextFile(join(root, rel, "status/findings.ndjson"))).trimEnd().split("\n")
       .map((l) => JSON.parse(l)).filter((f) => f.kind === "runs");
     assert.deepEqual(findings.map((f) => [f.rule, f.message]), [["no_runs", `no runs in ${rel}/runs`]]);
   } finally {
-    await Deno.remove(store, { recursive: true });
+    await Deno.remove(join(root, dir), { recursive: true });
+  }
+});
+
+Deno.test("status task: a store or --since file it may not use is one line saying how to run it", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "codex-status-outside-" });
+  try {
+    const store = await taskCommand("status", ["--no-registries", "--no-tasks", "--store", outside]).output();
+    assert.equal(store.code, 1);
+    assert.deepEqual(text(store.stderr).trim().split("\n").filter((l) => l.startsWith("error")), [
+      `error: Cannot make status report: --store ${outside} needs read access to ${outside}, which this process ` +
+      `does not have (deno task status reads only . and writes only under artifacts/; ` +
+      `run deno run -A tasks/status.ts --store ${outside} instead)`,
+    ]);
+    // Readable (in the repository) but not writable: outside artifacts/.
+    const lib = await taskCommand("status", ["--no-registries", "--no-tasks", "--store", "lib"]).output();
+    assert.equal(lib.code, 1);
+    assert.match(
+      text(lib.stderr),
+      /^error: Cannot make status report: --store lib needs write access to lib\/status, /m,
+    );
+
+    const file = join(outside, "status.json");
+    await Deno.writeTextFile(file, "{}");
+    const since = await taskCommand("status", ["--no-registries", "--no-tasks", "--since", file]).output();
+    assert.equal(since.code, 1);
+    assert.equal(
+      text(since.stderr).trim().split("\n").at(-1),
+      `error: Cannot compare reports: no read access to ${file} (it needs --allow-read=${file})`,
+    );
+  } finally {
+    await Deno.remove(outside, { recursive: true });
   }
 });

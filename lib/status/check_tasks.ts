@@ -25,7 +25,7 @@ export interface TaskCheck {
 
 /** Options of {@linkcode checkTasks}. */
 export interface CheckTasksOptions {
-  /** Check only these tasks (the others are listed as not checked). */
+  /** Check only these tasks (the others are listed as not checked); a name `deno.json` does not have is an error. */
   only?: readonly string[];
   /** Per task (default 60 s: a task compiles its imports first). */
   timeoutMs?: number;
@@ -82,7 +82,8 @@ async function _runHelp(root: string, command: string, timeoutMs: number): Promi
  * passes when it exits 0 and prints a usage text. Tasks that run other Deno
  * subcommands (`deno test`, `deno bench`, `ok`'s chain of fmt, lint, check
  * and tests) are listed unchecked: their `--help` is Deno's own, or would run
- * the suite. The process needs `--allow-run=deno`.
+ * the suite. A name in `only` that is not a task of `deno.json` is an
+ * error (nothing is run). The process needs `--allow-run=deno`.
  *
  * @example
  * ```ts ignore
@@ -110,6 +111,14 @@ export async function checkTasks(root = ".", options: CheckTasksOptions = {}): P
   }
   const timeoutMs = options.timeoutMs ?? 60_000;
   const names = Object.keys(config.tasks ?? {}).sort();
+  const unknown = (options.only ?? []).filter((n) => !names.includes(n));
+  if (unknown.length) {
+    throw new RangeError(
+      `Cannot check tasks: no task ${unknown.map((n) => `"${n}"`).join(", ")} in ${path} (the tasks: ${
+        names.join(", ") || "none"
+      })`,
+    );
+  }
   const tasks: TaskCheck[] = names.map((name) => {
     const raw = config.tasks![name]!;
     const command = typeof raw === "string" ? raw : raw.command ?? "";

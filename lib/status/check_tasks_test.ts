@@ -35,6 +35,14 @@ Deno.test("checkTasks: runs --help of deno run tasks, lists the others unchecked
     const some = await checkTasks(root, { only: ["hello"] });
     assert.deepEqual(some.tasks.filter((t) => t.checked).map((t) => t.name), ["hello"]);
     assert.equal(some.tasks.find((t) => t.name === "bad")?.note, "not checked: not selected");
+    // A name that is not a task is an error, not a silent "not checked".
+    await assert.rejects(
+      () => checkTasks(root, { only: ["hello", "nosuch"] }),
+      (err: Error) =>
+        err instanceof RangeError &&
+        err.message ===
+          `Cannot check tasks: no task "nosuch" in ${join(root, "deno.json")} (the tasks: bad, chain, hello, test)`,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

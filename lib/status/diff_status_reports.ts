@@ -9,11 +9,52 @@ import { join } from "node:path";
 import { compareFindings, type Finding, findingKey } from "./finding.ts";
 import type { StatusChanges, StatusReport } from "./status_report.ts";
 
+// The kinds each optional section of a report makes; code kinds are always checked.
+const _SECTION_KINDS = { registries: ["registry"], tasks: ["task"], runs: ["anomaly", "runs"] } as const;
+
+/**
+ * Which findings of two reports can be compared: those of the sections both
+ * reports checked (a section not checked is null in the report), and of the
+ * tasks whose `--help` both ran. Returns the test and what was left out.
+ */
+function _comparable(before: StatusReport, after: StatusReport): {
+  compared: (f: Finding) => boolean;
+  notCompared: string[];
+} {
+  const notCompared: string[] = [];
+  const skipped = new Set<string>();
+  for (const [section, kinds] of Object.entries(_SECTION_KINDS)) {
+    const key = section as keyof typeof _SECTION_KINDS;
+    if (before[key] == null || after[key] == null) {
+      notCompared.push(section);
+      for (const k of kinds) skipped.add(k);
+    }
+  }
+  // Both checked tasks, maybe not the same ones (`--tasks a,b`): compare the tasks both ran.
+  let bothRan: Set<string> | null = null;
+  if (!skipped.has("task")) {
+    const ran = (r: StatusReport) => new Set((r.tasks ?? []).filter((t) => t.checked).map((t) => t.name));
+    const was = ran(before), now = ran(after);
+    bothRan = new Set([...was].filter((n) => now.has(n)));
+    const either = new Set([...was, ...now]).size;
+    if (either > bothRan.size) notCompared.push(bothRan.size ? `${either - bothRan.size} of ${either} tasks` : "tasks");
+  }
+  return {
+    compared: (f) =>
+      !skipped.has(f.kind) &&
+      (f.kind !== "task" || f.rule !== "help_failed" || f.symbol === null || bothRan!.has(f.symbol)),
+    notCompared,
+  };
+}
+
 /**
  * The findings of `after` that `before` does not have (added) and those of
  * `before` that `after` does not (removed), matched by
  * {@linkcode findingKey} (so a finding whose line moved is the same one),
- * counting repeats.
+ * counting repeats. Only what both reports checked is compared: a section
+ * one of them skipped (`--no-tasks`, `--no-registries`, `--no-runs`: null
+ * in the report), or a task's `--help` only one of them ran, is left out
+ * and named in `not_compared`.
  *
  * @example
  * ```ts
@@ -25,12 +66,14 @@ import type { StatusChanges, StatusReport } from "./status_report.ts";
  * const after = { generated_at: "2026-01-02T00:00:00.000Z", findings: [f("b"), f("c")] } as StatusReport;
  * const d = diffStatusReports(before, after, "old.json");
  * if (d.added[0]?.message !== "c" || d.removed[0]?.message !== "a") throw new Error("wrong diff");
+ * if (d.not_compared.join() !== "registries,tasks,runs") throw new Error("neither checked these");
  * ```
  */
 export function diffStatusReports(before: StatusReport, after: StatusReport, source = ""): StatusChanges {
+  const { compared, notCompared } = _comparable(before, after);
   const count = (findings: readonly Finding[]) => {
     const m = new Map<string, Finding[]>();
-    for (const f of findings) m.set(findingKey(f), [...(m.get(findingKey(f)) ?? []), f]);
+    for (const f of findings.filter(compared)) m.set(findingKey(f), [...(m.get(findingKey(f)) ?? []), f]);
     return m;
   };
   const was = count(before.findings), now = count(after.findings);
@@ -41,6 +84,7 @@ export function diffStatusReports(before: StatusReport, after: StatusReport, sou
     source,
     added: minus(now, was).sort(compareFindings),
     removed: minus(was, now).sort(compareFindings),
+    not_compared: notCompared,
   };
 }
 
@@ -55,6 +99,20 @@ function _parse(text: string, source: string): StatusReport {
     throw new TypeError(`Cannot read status report: ${source} has no generated_at and findings`);
   }
   return report;
+}
+
+// A one-line error for a path that cannot be read: a permission this
+// process lacks (Deno's or the system's) names the flag.
+function _readError(err: unknown, path: string): Error {
+  if (err instanceof Deno.errors.NotCapable) {
+    return new Deno.errors.NotCapable(
+      `Cannot compare reports: no read access to ${path} (it needs --allow-read=${path})`,
+    );
+  }
+  if (err instanceof Deno.errors.PermissionDenied) {
+    return new Deno.errors.PermissionDenied(`Cannot compare reports: ${path} may not be read (permission denied)`);
+  }
+  return new Error(`Cannot compare reports: cannot read ${path}: ${(err as Error).message.split("\n")[0]}`);
 }
 
 /**
@@ -74,7 +132,13 @@ export async function loadStatusReport(
   since: string,
   historyDir: string,
 ): Promise<{ report: StatusReport; source: string }> {
-  const stat = await Deno.stat(since).catch(() => null);
+  let stat: Deno.FileInfo | null = null;
+  try {
+    stat = await Deno.stat(since);
+  } catch (err) {
+    // Only a missing file means `since` is not a file (and maybe a date).
+    if (!(err instanceof Deno.errors.NotFound)) throw _readError(err, since);
+  }
   if (stat?.isFile) return { report: _parse(await Deno.readTextFile(since), since), source: since };
   const date = Date.parse(since);
   if (Number.isNaN(date)) {
@@ -86,7 +150,7 @@ export async function loadStatusReport(
       if (e.isFile && /^status-.*\.json$/.test(e.name)) files.push(e.name);
     }
   } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    if (!(err instanceof Deno.errors.NotFound)) throw _readError(err, historyDir);
   }
   let best: { report: StatusReport; source: string } | null = null;
   for (const name of files.sort()) {

@@ -57,7 +57,11 @@ export function formatStatusMarkdown(report: StatusReport): string {
   if (report.since) {
     const c = report.since;
     out.push(`## Changes since ${c.since}\n`);
-    out.push(`Compared with \`${c.source}\`: ${c.added.length} added, ${c.removed.length} removed.\n`);
+    out.push(
+      `Compared with \`${c.source}\`: ${c.added.length} added, ${c.removed.length} removed.` +
+        (c.not_compared.length ? ` Not compared (not checked in both reports): ${c.not_compared.join(", ")}.` : "") +
+        "\n",
+    );
     const rows = (fs: Finding[]) => fs.map((f) => [f.kind, f.rule, _where(f), f.symbol ?? f.run_id, f.message]);
     out.push(`### Added\n`, _table(["kind", "rule", "where", "symbol", "message"], rows(c.added)));
     out.push(`### Removed\n`, _table(["kind", "rule", "where", "symbol", "message"], rows(c.removed)));

@@ -144,6 +144,16 @@ function _isFunctionLike(node: TypeScript.Node): node is TypeScript.FunctionLike
     ts.isArrowFunction(node);
 }
 
+// Whether an empty block holds a comment: between its braces there is only
+// trivia, whose comments are the trailing ranges after `{` (on its line,
+// which leading ranges skip) and the leading ranges of the lines below.
+function _hasComment(sf: TypeScript.SourceFile, body: TypeScript.Block): boolean {
+  const inside = body.getStart(sf) + 1;
+  return Boolean(
+    ts.getTrailingCommentRanges(sf.text, inside)?.length || ts.getLeadingCommentRanges(sf.text, inside)?.length,
+  );
+}
+
 function _stubs(sf: TypeScript.SourceFile): SourceStub[] {
   const out: SourceStub[] = [];
   const visit = (node: TypeScript.Node): void => {
@@ -158,7 +168,7 @@ function _stubs(sf: TypeScript.SourceFile): SourceStub[] {
         (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) ||
           ts.isSetAccessorDeclaration(node)) &&
         // A comment inside says the body is empty on purpose.
-        !ts.getLeadingCommentRanges(sf.text, body.statements.end)?.length
+        !_hasComment(sf, body)
       ) {
         out.push({ rule: "empty_body", symbol: _functionName(node), line });
       }

@@ -40,6 +40,30 @@ Deno.test("scanSource: stubs of every shape, but not callbacks or commented empt
   assert.equal(scan.hasRuntimeCode, true);
 });
 
+Deno.test("scanSource: a comment anywhere inside empty braces, on their line too, makes the body intentional", async () => {
+  const scan = await scanSource(
+    "lib/a/b.ts",
+    [
+      "function f() { /* intentionally empty */ }",
+      "function g() { // on the brace's line",
+      "}",
+      "class K {",
+      "  m(): void {",
+      "    /** below */",
+      "  }",
+      "  n(): void {} // after the braces: not inside",
+      "  o(): void {",
+      "  }",
+      "}",
+      "export { f, g, K };",
+    ].join("\n"),
+  );
+  assert.deepEqual(scan.stubs, [
+    { rule: "empty_body", symbol: "K.n", line: 8 },
+    { rule: "empty_body", symbol: "K.o", line: 9 },
+  ]);
+});
+
 Deno.test("scanSource: markers only in comments, JSDoc examples, imports and type-only files", async () => {
   const scan = await scanSource(
     "lib/a/b.ts",

@@ -49,6 +49,12 @@ export interface StatusChanges {
   source: string;
   added: Finding[];
   removed: Finding[];
+  /**
+   * What was left out of the comparison because only one report (or
+   * neither) checked it: `registries`, `tasks`, `runs`, or `N of M tasks`
+   * when the two ran the `--help` of different tasks.
+   */
+  not_compared: string[];
 }
 
 /** Code counts, and the to-do markers per file. */
@@ -103,6 +109,16 @@ export async function statusReport(options: StatusReportOptions = {}): Promise<S
   const code = await scanCode(root);
   inputs.push(...code.findings);
 
+  // Before the registries: an unknown task name fails at once.
+  let tasks: TaskCheck[] | null = null;
+  if (options.tasks !== false) {
+    log("running --help of each task");
+    const only = Array.isArray(options.tasks) ? { only: options.tasks as readonly string[] } : {};
+    const t = await checkTasks(root, { ...options.taskOptions, ...only });
+    tasks = t.tasks;
+    inputs.push(...t.findings);
+  }
+
   let registries: RegistryEntry[] | null = null;
   if (options.registries !== false) {
     log("checking registries");
@@ -111,15 +127,6 @@ export async function statusReport(options: StatusReportOptions = {}): Promise<S
     const r = await checkRegistries(options.registryOptions);
     registries = r.entries;
     inputs.push(...r.findings);
-  }
-
-  let tasks: TaskCheck[] | null = null;
-  if (options.tasks !== false) {
-    log("running --help of each task");
-    const only = Array.isArray(options.tasks) ? { only: options.tasks as readonly string[] } : {};
-    const t = await checkTasks(root, { ...options.taskOptions, ...only });
-    tasks = t.tasks;
-    inputs.push(...t.findings);
   }
 
   let runs: RunsSummary | null = null;

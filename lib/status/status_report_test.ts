@@ -4,6 +4,7 @@ import { openRunStore } from "../query/mod.ts";
 import { A, fixtureStore, fixtureTree } from "./_testing.ts";
 import { diffStatusReports, loadStatusReport } from "./diff_status_reports.ts";
 import { formatStatusMarkdown } from "./format_status_markdown.ts";
+import { makeFinding } from "./finding.ts";
 import { type StatusReport, statusReport } from "./status_report.ts";
 import { writeStatusReport } from "./write_status_report.ts";
 
@@ -166,5 +167,93 @@ Deno.test("--since: the newest earlier report by date, or a file; added and remo
   } finally {
     await Deno.remove(root, { recursive: true });
     await Deno.remove(store, { recursive: true });
+  }
+});
+
+Deno.test("--since: only the sections both reports checked are compared, and the others are named", async () => {
+  const root = await fixtureTree(), store = await fixtureStore();
+  try {
+    const options = { root, store, tasks: false, registries: false } as const;
+    const full = await statusReport({ ...options, now: T1 });
+    const noRuns = await statusReport({ ...options, runs: false, now: T2 });
+    assert.equal(full.findings.filter((f) => f.kind === "anomaly").length, 6);
+    // --no-runs after a full report: the anomalies are not "removed", nor added the other way round.
+    for (const [before, after] of [[full, noRuns], [noRuns, full]] as const) {
+      const d = diffStatusReports(before, after, "old.json");
+      assert.deepEqual([d.added, d.removed, d.not_compared], [[], [], ["registries", "tasks", "runs"]]);
+    }
+    const same = diffStatusReports(full, { ...full, generated_at: T2.toISOString() });
+    assert.deepEqual(same.not_compared, ["registries", "tasks"]);
+
+    // Tasks: only the --help both reports ran (`--tasks a` after a full check) is compared.
+    const task = (name: string, checked: boolean, ok: boolean | null) => ({
+      name,
+      command: `deno run tasks/${name}.ts`,
+      checked,
+      ok,
+      exit_code: ok === null ? null : ok ? 0 : 1,
+      usage: ok,
+      note: "",
+    });
+    const failed = (name: string) =>
+      makeFinding({
+        kind: "task",
+        rule: "help_failed",
+        severity: "error",
+        path: "deno.json",
+        symbol: name,
+        message: `deno task ${name} --help fails`,
+      }, T1.toISOString());
+    const allTasks = {
+      ...full,
+      registries: [],
+      tasks: [task("a", true, false), task("b", true, false), task("c", true, true)],
+      findings: [...full.findings, failed("a"), failed("b")],
+    };
+    const onlyA = {
+      ...full,
+      generated_at: T2.toISOString(),
+      registries: [],
+      tasks: [task("a", true, true), task("b", false, null), task("c", false, null)],
+    };
+    const d = diffStatusReports(allTasks, onlyA, "old.json");
+    assert.deepEqual(d.removed.map((f) => f.symbol), ["a"]);
+    assert.deepEqual(d.added, []);
+    assert.deepEqual(d.not_compared, ["2 of 3 tasks"]);
+    const md = formatStatusMarkdown({ ...onlyA, since: d });
+    assert.match(md, /1 removed\. Not compared \(not checked in both reports\): 2 of 3 tasks\.\n/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+    await Deno.remove(store, { recursive: true });
+  }
+});
+
+Deno.test("loadStatusReport: a --since file that may not be read is a one-line permission error", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "status.json");
+  try {
+    await Deno.writeTextFile(file, "{}");
+    // The check in a process that may read only the repository (deno eval would allow everything).
+    const repo = new URL("../..", import.meta.url).pathname;
+    const probe = join(dir, "probe.ts");
+    await Deno.writeTextFile(
+      probe,
+      `import { loadStatusReport } from ${JSON.stringify(new URL("./diff_status_reports.ts", import.meta.url).href)};
+try { await loadStatusReport(${JSON.stringify(file)}, "history"); } catch (err) {
+  console.log(\`\${(err as Error).constructor.name}: \${(err as Error).message}\`);
+}\n`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", `--config=${join(repo, "deno.json")}`, `--allow-read=${repo}`, probe],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(
+      new TextDecoder().decode(out.stdout).trim(),
+      `NotCapable: Cannot compare reports: no read access to ${file} (it needs --allow-read=${file})`,
+      new TextDecoder().decode(out.stderr),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
