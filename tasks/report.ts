@@ -20,7 +20,7 @@ Keys:
   out=PATH         where to write (default artifacts/runs/RUN_ID/report.html;
                    the task may write under artifacts/ only)
   out_dir=PATH     where runs are (default artifacts/runs)
-  samples=N        generated samples shown at most (default 20)
+  samples=N        generated samples shown at most (default 20; 0 shows none)
 
 Examples:
   deno task report run=20261124-161852-5e88
@@ -37,12 +37,16 @@ async function main(): Promise<number> {
   const kv = parseKeyValues(args.overrides, KEYS, "write report");
   const run = kv.get("run");
   if (!run) throw new SyntaxError("Cannot write report: give run=RUN_ID (see deno task report --help)");
+  const samples = kv.num("samples", 20);
+  if (!(Number.isInteger(samples) && samples >= 0)) {
+    throw new RangeError(`Cannot write report: samples must be a non-negative integer (got ${kv.get("samples")})`);
+  }
   const dir = await findRunDir(kv.get("out_dir") ?? "artifacts/runs", run);
   const out = kv.get("out") ?? (typeof args.flags.out === "string" ? args.flags.out : undefined);
   const t0 = performance.now();
   const path = await writeRunReport(dir, {
     ...(out ? { out } : {}),
-    ...(kv.has("samples") ? { maxSamples: kv.num("samples", 20) } : {}),
+    maxSamples: samples,
   }).catch((err) => {
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
       throw new Error(`Cannot write report: ${out ?? dir} is outside artifacts/, where the task may write`);

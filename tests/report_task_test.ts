@@ -77,6 +77,13 @@ Deno.test("report task: a self-contained HTML report of a tiny run, before and a
   const custom = await taskCommand("report", [`run=${run}`, `out_dir=${dir}`, `--out=${out}`]).output();
   assert.equal(custom.code, 0, decode(custom.stderr));
   assert.ok((await Deno.stat(join(root, out))).isFile);
+  // out= in a folder that does not exist yet (as artifacts/reports/x.html in --help); samples=0 shows none
+  const nested = join(dir, "reports", "x.html");
+  const made = await taskCommand("report", [`run=${run}`, `out_dir=${dir}`, `out=${nested}`, "samples=0"]).output();
+  assert.equal(made.code, 0, decode(made.stderr));
+  html = await Deno.readTextFile(join(root, nested));
+  assert.match(html, /<section id="samples"><h2>Samples<\/h2>\n<p class="missing">\d+ samples not shown/);
+  assert.ok(!html.includes('class="sample"'), "samples=0 shows no sample");
   await Deno.remove(join(root, dir), { recursive: true });
 });
 
@@ -92,6 +99,15 @@ Deno.test("report task: --help, and one-line errors for a missing or unknown run
         ["run=nope", "out_dir=artifacts/no-such-runs"],
         /^error: Cannot find run "nope" in artifacts\/no-such-runs \(there are no runs\)$/,
       ],
+      [
+        ["run=nope", "samples=-1"],
+        /^error: Cannot write report: samples must be a non-negative integer \(got -1\)$/,
+      ],
+      [
+        ["run=nope", "samples=2.5"],
+        /^error: Cannot write report: samples must be a non-negative integer \(got 2\.5\)$/,
+      ],
+      [["run=nope", "samples=many"], /^error: Cannot write report: samples must be a number \(got "many"\)$/],
     ] as const
   ) {
     const r = await taskCommand("report", [...args]).output();

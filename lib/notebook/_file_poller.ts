@@ -32,6 +32,7 @@ export class FilePoller {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wake: (() => void) | undefined;
   #lastKey: string | undefined;
+  #inFlight: Promise<void> = Promise.resolve();
   readonly first: Promise<void>;
 
   constructor(
@@ -49,8 +50,19 @@ export class FilePoller {
     });
   }
 
-  /** Polls now (tests, and callers that know the file changed). */
-  async check(): Promise<void> {
+  /**
+   * Polls now (tests, and callers that know the file changed). Checks run
+   * one at a time: a check waits for the one in flight (whose `onChange` may
+   * still be reading the file) and then stats again, so once it resolves
+   * the file as it was when `check()` was called has been handed on.
+   */
+  check(): Promise<void> {
+    const next = this.#inFlight.catch(() => {}).then(() => this.#checkNow());
+    this.#inFlight = next;
+    return next;
+  }
+
+  async #checkNow(): Promise<void> {
     const stat = await statOf(this.path);
     const key = keyOf(stat);
     if (key === this.#lastKey) return;

@@ -193,3 +193,26 @@ Deno.test("outside Jupyter a chart cell is written to a file and its path printe
   nb.dispose();
   await Deno.remove(outDir, { recursive: true });
 });
+
+Deno.test("refresh() shows every appended line even while the poll loop is reading the file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "metrics.ndjson");
+  await Deno.writeTextFile(path, "");
+  // Polling every millisecond with no debounce: the poll loop often sees the append first and is still
+  // reading it when refresh() checks; refresh() must wait for that read, not return on the same stat.
+  const nb = notebook({ target: recorder() });
+  try {
+    await nb.ndjson<{ step: number }>("metrics", path, { interval: 1, debounce: 0 });
+    const stale: number[] = [];
+    for (let step = 1; step <= 300; step++) {
+      await Deno.writeTextFile(path, `${JSON.stringify({ step })}\n`, { append: true });
+      await nb.refresh();
+      const rows = nb.state<{ step: number }[]>("metrics").value ?? [];
+      if (rows.length !== step || rows.at(-1)?.step !== step) stale.push(step);
+    }
+    assert.deepEqual(stale, [], `refresh() returned before these appends were read: ${stale.join(", ")}`);
+  } finally {
+    nb.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

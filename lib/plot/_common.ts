@@ -125,6 +125,35 @@ export function field(action: string, row: Record<string, unknown>, i: number, n
   return v;
 }
 
+/**
+ * Throws a TypeError when none of `values` (field `name` of the rows drawn)
+ * is finite, or, with `logY`, none is positive: the chart would be empty.
+ * `of` says which rows, e.g. `of metric "loss"`.
+ */
+export function requireFinite(
+  action: string,
+  values: readonly number[],
+  name: string,
+  options: { of?: string; logY?: boolean } = {},
+): void {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const of = options.of ? ` ${options.of}` : "";
+  const all = (k: number, what: string) => (k === 1 ? `the only ${what}${of} is` : `all ${k} ${what}s${of} are`);
+  if (finite.length === 0) {
+    const kinds = values.some((v) => v === Infinity || v === -Infinity) ? "null, NaN or infinite" : "null or NaN";
+    throw new TypeError(
+      `Cannot plot ${action}: no finite values in field "${name}" (${all(values.length, "row")} ${kinds})`,
+    );
+  }
+  if (options.logY && !finite.some((v) => v > 0)) {
+    throw new TypeError(
+      `Cannot plot ${action}: no positive values in field "${name}" for the log scale (${
+        all(finite.length, "finite value")
+      } <= 0)`,
+    );
+  }
+}
+
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";

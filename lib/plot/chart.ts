@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { writeFileAtomic } from "../io/mod.ts";
 
@@ -150,14 +151,15 @@ export class Chart {
 
   /**
    * Writes the chart to `path` by its extension: `.svg` (the markup) or
-   * `.png`; the file is written to a temporary name and renamed. Returns
-   * the path.
+   * `.png`; its folder is created when missing, and the file is written to
+   * a temporary name and renamed. Returns the path.
    */
   async save(path: string, options: PngOptions = {}): Promise<string> {
     const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-    if (ext === "svg") await writeFileAtomic(path, this.svg);
-    else if (ext === "png") await writeFileAtomic(path, await this.toPNG(options));
-    else throw new RangeError(`Cannot save chart: ${path} must end in .svg or .png`);
+    if (ext !== "svg" && ext !== "png") throw new RangeError(`Cannot save chart: ${path} must end in .svg or .png`);
+    const data = ext === "svg" ? this.svg : await this.toPNG(options);
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, data);
     return path;
   }
 

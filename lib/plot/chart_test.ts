@@ -52,3 +52,21 @@ Deno.test("Chart.save: .svg and .png by extension, anything else refused; Jupyte
   assert.equal(String(chart), chart.svg);
   assert.ok(chart instanceof Chart && chart.kind === "lossCurves" && chart.title === "Loss curves");
 });
+
+Deno.test("Chart.save: creates the folder when it is missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const chart = lossCurves(seededMetrics(), { smoothing: 0 });
+    const svgPath = join(dir, "no", "such", "dir", "a.svg");
+    assert.equal(await chart.save(svgPath), svgPath);
+    assert.equal(await Deno.readTextFile(svgPath), chart.svg);
+    const pngPath = join(dir, "other", "a.png");
+    await chart.save(pngPath, { scale: 1 });
+    assert.deepEqual([...(await Deno.readFile(pngPath)).subarray(0, 8)], PNG_SIGNATURE);
+    // A refused extension creates nothing.
+    await assert.rejects(() => chart.save(join(dir, "bad", "a.jpg")), RangeError);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["no", "other"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

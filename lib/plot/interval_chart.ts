@@ -16,6 +16,7 @@ import {
   formatNumber,
   frame,
   plotPanel,
+  requireFinite,
   requireRows,
   type Rows,
 } from "./_common.ts";
@@ -104,6 +105,7 @@ export function intervalChart(rows: Rows<IntervalRow>, options: IntervalChartOpt
       textX: Number.isFinite(it.high) ? Math.max(it.high, it.value) : it.value,
     }));
     if (data.length === 0) throw new TypeError(`Cannot plot ${ACTION}: no rows of metric "${metric}"`);
+    requireFinite(ACTION, data.map((d) => d.value), "value", { of: `of metric "${metric}"` });
     const withCi = data.filter((d) => Number.isFinite(d.low) && Number.isFinite(d.high));
     const height = 44 + data.length * rowHeight;
     return {

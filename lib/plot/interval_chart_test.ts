@@ -47,3 +47,16 @@ Deno.test("intervalChart: a later evaluation replaces an earlier one; no interva
     message: 'Cannot plot intervals: row 0 has no field "metric" (expected a string)',
   });
 });
+
+Deno.test("intervalChart: a metric whose values are all null or NaN is an error, not an empty panel", () => {
+  const rows: IntervalRow[] = [
+    { metric: "accuracy", value: 0.7, ci_low: 0.6, ci_high: 0.8, run_id: "a" },
+    { metric: "bleu", value: null, run_id: "a" },
+    { metric: "bleu", value: NaN, run_id: "b" },
+  ];
+  assert.throws(() => intervalChart(rows), {
+    name: "TypeError",
+    message: 'Cannot plot intervals: no finite values in field "value" (all 2 rows of metric "bleu" are null or NaN)',
+  });
+  assert.equal(marks(intervalChart(rows, { metrics: ["accuracy"] }).svg, "dot", "circle"), 1);
+});

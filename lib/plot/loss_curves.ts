@@ -15,6 +15,7 @@ import {
   frame,
   linePanel,
   type MetricRow,
+  requireFinite,
   requireRows,
   type Rows,
   type Series,
@@ -47,7 +48,8 @@ const SPLIT_ORDER = ["train", "val", "train_eval"];
  * split. Default title "Loss curves" (or "METRIC by step"), height 320.
  *
  * Throws a TypeError naming the row and field when a row lacks `step`,
- * `split` or `value`, and when no row has the metric.
+ * `split` or `value`, when no row has the metric, and when no value of it
+ * is finite (all null or NaN; with `logY`, none positive).
  *
  * @example
  * ```ts
@@ -106,6 +108,10 @@ export function lossCurves(rows: Rows<MetricRow>, options: LossCurvesOptions = {
       `Cannot plot ${ACTION}: no rows of splits ${splits.join(", ")} (present: ${present.join(", ")})`,
     );
   }
+  requireFinite(ACTION, series.flatMap((s) => s.points.map((p) => p.y)), "value", {
+    of: `of metric "${metric}"`,
+    ...(options.logY ? { logY: true } : {}),
+  });
   const smoothedNames = splits.filter((s) => smoothing > 0 && smoothSplits.includes(s) && present.includes(s));
   const subtitle = options.subtitle ??
     (smoothedNames.length ? `${smoothedNames.join(", ")}: EMA smoothing ${smoothing} (faint line: raw values)` : "");

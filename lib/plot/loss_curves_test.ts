@@ -60,3 +60,31 @@ Deno.test("emaSmooth: TensorBoard's debiased EMA", () => {
   assert.deepEqual(emaSmooth([4, 5], 0), [4, 5]);
   assert.throws(() => emaSmooth([1], 1), RangeError);
 });
+
+Deno.test("lossCurves: a metric whose values are all null or NaN is an error, not an empty chart", () => {
+  const rows: MetricRow[] = [1, 2, 3].flatMap((step) => [
+    { step, split: "train", metric: "loss", value: null },
+    { step, split: "val", metric: "loss", value: NaN },
+    { step, split: "train", metric: "lr", value: 1e-3 },
+  ]);
+  assert.throws(() => lossCurves(rows), {
+    name: "TypeError",
+    message: 'Cannot plot loss curves: no finite values in field "value" (all 6 rows of metric "loss" are null or NaN)',
+  });
+  assert.throws(() => lossCurves([{ step: 1, split: "train", value: Infinity }]), {
+    name: "TypeError",
+    message: 'Cannot plot loss curves: no finite values in field "value" (the only row of metric "loss" is ' +
+      "null, NaN or infinite)",
+  });
+  // Log scale: values <= 0 are left out, so only those left is the same empty chart.
+  const flat = [{ step: 1, split: "train", value: 0 }, { step: 2, split: "train", value: -1 }];
+  assert.throws(() => lossCurves(flat, { logY: true }), {
+    name: "TypeError",
+    message: 'Cannot plot loss curves: no positive values in field "value" for the log scale ' +
+      '(all 2 finite values of metric "loss" are <= 0)',
+  });
+  assert.equal(marks(lossCurves(flat, { smoothing: 0 }).svg, "line", "path"), 1, "fine on a linear scale");
+  // One finite value is enough.
+  rows.push({ step: 4, split: "val", metric: "loss", value: 2 });
+  assert.equal(marks(lossCurves(rows).svg, "dot", "circle"), 1);
+});

@@ -14,6 +14,7 @@ import {
   frame,
   linePanel,
   type MetricRow,
+  requireFinite,
   requireRows,
   type Rows,
 } from "./_common.ts";
@@ -50,7 +51,8 @@ export function lrSchedule(data: Rows<MetricRow> | readonly number[], options: L
   const metric = options.metric ?? "lr";
   const c = common(options, { title: "Learning-rate schedule", height: 240 });
   let points: { x: number; y: number }[];
-  if (Array.isArray(data) && data.length > 0 && data.every((v) => typeof v === "number")) {
+  const rates = Array.isArray(data) && data.length > 0 && data.every((v) => typeof v === "number");
+  if (rates) {
     const first = options.firstStep ?? 1;
     points = (data as number[]).map((y, i) => ({ x: first + i, y }));
   } else {
@@ -64,6 +66,10 @@ export function lrSchedule(data: Rows<MetricRow> | readonly number[], options: L
     if (points.length === 0) throw new TypeError(`Cannot plot ${ACTION}: no rows of metric "${metric}"`);
     points.sort((a, b) => a.x - b.x);
   }
+  requireFinite(ACTION, points.map((p) => p.y), "value", {
+    of: rates ? "of the array of rates" : `of metric "${metric}"`,
+    ...(options.logY ? { logY: true } : {}),
+  });
   const finite = points.filter((p) => Number.isFinite(p.y));
   const peak = finite.reduce((a, b) => (b.y > a.y ? b : a), finite[0] ?? { x: 0, y: NaN });
   const last = finite.at(-1);

@@ -18,3 +18,18 @@ Deno.test("lrSchedule: an array of rates from step 1, errors", () => {
   assert.throws(() => lrSchedule([]), { message: /^Cannot plot learning-rate schedule: the series is empty/ });
   assert.throws(() => lrSchedule([{ step: 1, value: 1, metric: "loss" }]), { message: /no rows of metric "lr"/ });
 });
+
+Deno.test("lrSchedule: rates that are all null or NaN are an error, not an empty chart", () => {
+  assert.throws(() => lrSchedule([NaN, NaN]), {
+    name: "TypeError",
+    message: 'Cannot plot learning-rate schedule: no finite values in field "value" ' +
+      "(all 2 rows of the array of rates are null or NaN)",
+  });
+  const rows = [1, 2, 3].map((step) => ({ step, split: "train", metric: "lr", value: null }));
+  assert.throws(() => lrSchedule([...rows, { step: 1, split: "train", metric: "loss", value: 3 }]), {
+    name: "TypeError",
+    message: 'Cannot plot learning-rate schedule: no finite values in field "value" ' +
+      '(all 3 rows of metric "lr" are null or NaN)',
+  });
+  assert.throws(() => lrSchedule([0, 0], { logY: true }), { message: /no positive values .* for the log scale/ });
+});

@@ -14,6 +14,7 @@ import {
   frame,
   linePanel,
   type MetricRow,
+  requireFinite,
   requireRows,
   type Rows,
   type Series,
@@ -80,6 +81,10 @@ export function runComparison(rows: Rows<MetricRow>, options: RunComparisonOptio
       ...(w > 0 ? { smoothing: w } : {}),
       dots: w === 0 && pts.length <= 60,
     };
+  });
+  requireFinite(ACTION, series.flatMap((s) => s.points.map((p) => p.y)), "value", {
+    of: `of metric "${metric}" and split "${split}"`,
+    ...(options.logY ? { logY: true } : {}),
   });
   const panel = linePanel(series, {
     width: c.width,

@@ -23,3 +23,14 @@ Deno.test("runComparison: val by default, curves() rows without split/metric, er
   });
   assert.throws(() => runComparison(seededMetrics(), { runs: ["nope"] }), { message: /run "nope" has no rows/ });
 });
+
+Deno.test("runComparison: values that are all null or NaN are an error, not an empty chart", () => {
+  const rows = ["a", "b"].flatMap((run_id) =>
+    [1, 2].map((step) => ({ run_id, step, split: "val", metric: "loss", value: run_id === "a" ? null : NaN }))
+  );
+  assert.throws(() => runComparison(rows), {
+    name: "TypeError",
+    message: 'Cannot plot run comparison: no finite values in field "value" ' +
+      '(all 4 rows of metric "loss" and split "val" are null or NaN)',
+  });
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../io/mod.ts";
 import { readNdjson } from "../telemetry/mod.ts";
 import type { Chart } from "./chart.ts";
@@ -21,7 +21,7 @@ import { type SystemRow, systemUsage } from "./system_usage.ts";
 export interface RunReportOptions {
   /** Where to write the HTML (default `<runDir>/report.html`). */
   out?: string;
-  /** Generated samples shown at most (default 20, newest last). */
+  /** Generated samples shown at most, a non-negative integer (default 20, newest last; 0 shows none). */
   maxSamples?: number;
   /** Chart width in pixels (default 720). */
   chartWidth?: number;
@@ -34,6 +34,7 @@ export interface RunReportOptions {
  * one HTML string. Files a run does not have yet (no `summary.json` while
  * it runs, no `eval/` before `deno task eval`) are shown as such, not
  * errors; a chart that cannot be drawn shows its error in its place.
+ * A `maxSamples` that is not a non-negative integer is a RangeError.
  *
  * @example
  * ```ts ignore
@@ -42,6 +43,10 @@ export interface RunReportOptions {
  * ```
  */
 export async function renderRunReport(runDir: string, options: RunReportOptions = {}): Promise<string> {
+  const maxSamples = options.maxSamples ?? 20;
+  if (!(Number.isInteger(maxSamples) && maxSamples >= 0)) {
+    throw new RangeError(`Cannot write report: maxSamples must be a non-negative integer (got ${maxSamples})`);
+  }
   const run = await readJson(join(runDir, "run.json"));
   if (!run) throw new RangeError(`Cannot write report: ${join(runDir, "run.json")} does not exist`);
   const config = await readText(join(runDir, "config.yaml"));
@@ -114,7 +119,7 @@ export async function renderRunReport(runDir: string, options: RunReportOptions 
   }
   sections.push(section("Evaluation", evalParts.join("\n")));
   sections.push(
-    section("Samples", samples.length ? samplesHtml(samples, options.maxSamples ?? 20) : missing("no samples")),
+    section("Samples", samples.length ? samplesHtml(samples, maxSamples) : missing("no samples")),
   );
   sections.push(section("Events", eventsHtml(events)));
   sections.push(
@@ -151,7 +156,8 @@ ${sections.join("\n")}
 
 /**
  * Writes the report of the run in `runDir` to `options.out` (default
- * `<runDir>/report.html`) atomically and returns the path.
+ * `<runDir>/report.html`, its folder created when missing) atomically and
+ * returns the path.
  *
  * @example
  * ```ts ignore
@@ -163,6 +169,7 @@ ${sections.join("\n")}
 export async function writeRunReport(runDir: string, options: RunReportOptions = {}): Promise<string> {
   const html = await renderRunReport(runDir, options);
   const out = options.out ?? join(runDir, "report.html");
+  await Deno.mkdir(dirname(out), { recursive: true });
   await writeFileAtomic(out, html);
   return out;
 }
@@ -256,10 +263,11 @@ function evalTable(rows: (IntervalRow & Record<string, unknown>)[]): string {
 }
 
 function samplesHtml(samples: Record<string, unknown>[], max: number): string {
-  const shown = samples.slice(-max);
-  const more = samples.length > shown.length
-    ? `<p class="missing">${samples.length - shown.length} earlier samples not shown</p>`
-    : "";
+  const shown = max === 0 ? [] : samples.slice(-max);
+  const hidden = samples.length - shown.length;
+  const more = hidden === 0
+    ? ""
+    : missing(shown.length ? `${hidden} earlier samples not shown` : `${hidden} samples not shown (maxSamples 0)`);
   return more + shown.map((s) => {
     const meta = ["step", "seed", "temperature", "top_k"].filter((k) => k in s).map((k) => `${k} ${cell(s[k])}`).join(
       ", ",

@@ -83,3 +83,45 @@ Deno.test("renderRunReport: no run.json is an error naming the path", async () =
   await assert.rejects(() => renderRunReport(dir), { message: /^Cannot write report: .*run\.json does not exist$/ });
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("writeRunReport: out in a folder that does not exist yet is created", async () => {
+  const dir = await fakeRun();
+  try {
+    const out = join(dir, "reports", "nested", "x.html");
+    assert.equal(await writeRunReport(dir, { out }), out);
+    assert.ok((await Deno.readTextFile(out)).startsWith("<!doctype html>"));
+    assert.deepEqual([...Deno.readDirSync(join(dir, "reports", "nested"))].map((e) => e.name), ["x.html"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("renderRunReport: maxSamples keeps the newest N; 0 shows none; negative or fractional is a RangeError", async () => {
+  const dir = await fakeRun();
+  try {
+    const samples = [1, 2, 3, 4, 5].map((step) => ({ step, prompt: "p", text: ` sample-${step}` }));
+    await Deno.writeTextFile(join(dir, "samples.ndjson"), ndjson(samples));
+    const shown = (html: string) => [...html.matchAll(/sample-(\d)/g)].map((m) => Number(m[1]));
+    const samplesSection = (html: string) => html.match(/<section id="samples">[\s\S]*?<\/section>/)![0];
+
+    let html = await renderRunReport(dir, { maxSamples: 2 });
+    assert.deepEqual(shown(html), [4, 5]);
+    assert.ok(samplesSection(html).includes(">3 earlier samples not shown<"));
+    assert.deepEqual(shown(await renderRunReport(dir)), [1, 2, 3, 4, 5], "default 20");
+    assert.deepEqual(shown(await renderRunReport(dir, { maxSamples: 9 })), [1, 2, 3, 4, 5]);
+
+    html = await renderRunReport(dir, { maxSamples: 0 });
+    assert.deepEqual(shown(html), [], "0 shows no sample (slice(-0) would show them all)");
+    assert.ok(samplesSection(html).includes(">5 samples not shown (maxSamples 0)<"));
+    assert.ok(!samplesSection(html).includes('class="sample"'));
+
+    for (const bad of [-1, 1.5, NaN, Infinity]) {
+      await assert.rejects(() => renderRunReport(dir, { maxSamples: bad }), {
+        name: "RangeError",
+        message: `Cannot write report: maxSamples must be a non-negative integer (got ${bad})`,
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
