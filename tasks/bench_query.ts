@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { openRunStore, parseTaskArgs, runTask } from "../mod.ts";
+import { fileURLToPath } from "node:url";
 
 const HELP = `Usage: deno task bench:query [--runs 100] [--steps 10000] [--repeat 5] [--store DIR] [--drop-caches]
 
@@ -151,7 +152,7 @@ async function main(): Promise<number> {
       t = performance.now();
       const out = await new Deno.Command(Deno.execPath(), {
         args: [...task.split(/\s+/).slice(1), "--store", dir, "--format", "json", QUERY],
-        cwd: new URL("..", import.meta.url).pathname,
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
         stdout: "piped",
         stderr: "piped",
       }).output();

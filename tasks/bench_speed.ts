@@ -18,6 +18,7 @@ import {
   runTask,
   tf,
 } from "../mod.ts";
+import { fileURLToPath } from "node:url";
 
 const HELP = `Usage: deno task bench:speed [--steps N] [--no-torch] [--profile]
 
@@ -64,7 +65,7 @@ async function measure(backend: string, workers: number, steps: number): Promise
 }
 
 async function torchReference(steps: number): Promise<number | null> {
-  const script = new URL("../bench/torch_gpt_micro.py", import.meta.url).pathname;
+  const script = fileURLToPath(new URL("../bench/torch_gpt_micro.py", import.meta.url));
   try {
     const out = await new Deno.Command("/usr/bin/python3", { args: [script, "1", String(steps)], stderr: "null" })
       .output();

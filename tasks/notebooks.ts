@@ -8,6 +8,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { checkNotebook, formatDuration, parseTaskArgs, runTask } from "../mod.ts";
+import { fileURLToPath } from "node:url";
 
 const HELP = `Usage: deno task notebooks [--out DIR] [--setup-only] [--no-setup] [NOTEBOOK.ipynb ...]
 
@@ -138,7 +139,7 @@ async function main(): Promise<number> {
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new RangeError(`Cannot run notebooks: --timeout must be a positive number of seconds (got ${flags.timeout})`);
   }
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   const outDir = resolve(typeof flags.out === "string" ? flags.out : join(root, "artifacts", "notebooks"));
 
   await ensureJupyter(setup);

@@ -31,6 +31,7 @@ import {
   trainLanguageModel,
   writeJsonAtomic,
 } from "../mod.ts";
+import { fileURLToPath } from "node:url";
 
 async function help(): Promise<string> {
   const groups = await configGroups(CONFIG_DIR);
@@ -81,7 +82,7 @@ Examples:
 `;
 }
 
-const CONFIG_DIR = new URL("../configs", import.meta.url).pathname;
+const CONFIG_DIR = fileURLToPath(new URL("../configs", import.meta.url));
 
 /** Runs every combination of the comma-separated override values as its own subprocess. */
 async function runSweep(overrides: string[], concurrency: number | undefined): Promise<number> {

@@ -1,9 +1,10 @@
 // Shared by the task tests: run a `deno task` the way users do, with the
 // permissions its deno.json entry gives it.
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The repository root. */
-export const root: string = new URL("..", import.meta.url).pathname;
+export const root: string = fileURLToPath(new URL("..", import.meta.url));
 
 const tasks = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).tasks as Record<string, string>;
 

@@ -3,6 +3,7 @@
 // get Jupyter (not root, no apt-get) passes with a warning; in CI that is a failure with the reason.
 import assert from "node:assert/strict";
 import { taskCommand } from "./_task.ts";
+import { fileURLToPath } from "node:url";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -23,7 +24,7 @@ Deno.test("notebooks: every notebook executes headless with charts and without e
 
 Deno.test("notebooks: the code cells of each notebook type-check against mod.ts, in order, as one module", async () => {
   // Jupyter does not type-check; this does, so a notebook cannot drift from the API it teaches.
-  const dir = new URL("../notebooks/", import.meta.url).pathname;
+  const dir = fileURLToPath(new URL("../notebooks/", import.meta.url));
   const files: string[] = [];
   try {
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb")).sort();

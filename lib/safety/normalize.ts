@@ -49,7 +49,18 @@ export interface TextView {
   end: Int32Array;
 }
 
-/** Builds a view; `joinLines` also drops line breaks. */
+/**
+ * Builds a view; `joinLines` also drops line breaks.
+ *
+ * @example
+ * ```ts
+ * import { normalizedView } from "./normalize.ts";
+ * // A zero-width space and a Cyrillic "а" do not hide the word; spans point into the original.
+ * const v = normalizedView("p\u200bаss\nword", true);
+ * if (v.lower !== "password") throw new Error(v.lower);
+ * if (v.start[1] !== 2 || v.end[7] !== 10) throw new Error("bad spans");
+ * ```
+ */
 export function normalizedView(original: string, joinLines = false): TextView {
   const out: string[] = [], low: string[] = [];
   const starts: number[] = [], ends: number[] = [];
@@ -73,12 +84,29 @@ export function normalizedView(original: string, joinLines = false): TextView {
   return { text: out.join(""), lower: low.join(""), start: Int32Array.from(starts), end: Int32Array.from(ends) };
 }
 
-/** The literal as the filters compare it: normalised and lower-cased. */
+/**
+ * The literal as the filters compare it: normalised and lower-cased.
+ *
+ * @example
+ * ```ts
+ * import { normalizeLiteral } from "./normalize.ts";
+ * // NFKC turns the full-width letters into ASCII before lower-casing.
+ * if (normalizeLiteral("ＳＥＣＲＥＴ") !== "secret") throw new Error(normalizeLiteral("ＳＥＣＲＥＴ"));
+ * ```
+ */
 export function normalizeLiteral(s: string): string {
   return normalizedView(s).lower;
 }
 
-/** Whether a digit string passes the Luhn checksum (card numbers). */
+/**
+ * Whether a digit string passes the Luhn checksum (card numbers).
+ *
+ * @example
+ * ```ts
+ * import { luhn } from "./normalize.ts";
+ * if (!luhn("4111 1111 1111 1111") || luhn("4111 1111 1111 1112") || luhn("")) throw new Error("wrong checksum");
+ * ```
+ */
 export function luhn(s: string): boolean {
   const digits = s.replace(/\D/g, "");
   if (digits.length === 0) return false;

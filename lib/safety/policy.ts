@@ -7,6 +7,7 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
+import { fileURLToPath } from "node:url";
 
 /** Where text is checked. */
 export type Stage = "prompt" | "output" | "data";
@@ -59,7 +60,28 @@ function compile(source: string, where: string, pattern: unknown, flags: string)
   }
 }
 
-/** Validates and compiles a parsed policy object. */
+/**
+ * Validates and compiles a parsed policy object.
+ *
+ * @example
+ * ```ts
+ * import { compilePolicy } from "./policy.ts";
+ * const policy = compilePolicy({
+ *   rules: [{ id: "codename", action: "redact", match: { literals: ["Project X"] } }],
+ * });
+ * const rule = policy.rules[0]!;
+ * if (rule.replacement !== "[REDACTED:codename]" || rule.applies_to.join() !== "prompt,output,data") {
+ *   throw new Error(JSON.stringify(rule));
+ * }
+ * let message = "";
+ * try {
+ *   compilePolicy({ rules: [{ id: "x", action: "delete", match: { literals: ["y"] } }] }, "mine.yaml");
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * if (!message.startsWith('Cannot load policy mine.yaml: rule x has action "delete"')) throw new Error(message);
+ * ```
+ */
 export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
   if (!raw || typeof raw !== "object") throw new TypeError(`Cannot load policy ${source}: it is not a mapping`);
   const p = raw as Record<string, unknown>;
@@ -143,7 +165,26 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
   };
 }
 
-/** Reads and compiles a policy file; an unreadable file is an error, never an empty policy. */
+/**
+ * Reads and compiles a policy file; an unreadable file is an error, never an empty policy.
+ *
+ * @example
+ * ```ts
+ * import { loadPolicy } from "./policy.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/policy.yaml`, "rules:\n  - id: pin\n    action: flag\n    match: { patterns: ['\\d{4}'] }\n");
+ * const policy = await loadPolicy(`${dir}/policy.yaml`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (policy.rules[0]?.id !== "pin" || policy.source !== `${dir}/policy.yaml`) throw new Error("not loaded");
+ * let threw = false;
+ * try {
+ *   await loadPolicy(`${dir}/gone.yaml`);
+ * } catch {
+ *   threw = true;
+ * }
+ * if (!threw) throw new Error("a missing file must not give an empty policy");
+ * ```
+ */
 export async function loadPolicy(path: string): Promise<SafetyPolicy> {
   let text: string;
   try {
@@ -160,7 +201,18 @@ export async function loadPolicy(path: string): Promise<SafetyPolicy> {
   return compilePolicy(raw, path);
 }
 
-/** The default pack's path (`configs/safety/policy.yaml`), or `CODEX_SAFETY_POLICY` if set. */
+/**
+ * The default pack's path (`configs/safety/policy.yaml`), or `CODEX_SAFETY_POLICY` if set.
+ *
+ * @example
+ * ```ts
+ * import { defaultPolicyPath } from "./policy.ts";
+ * const path = defaultPolicyPath();
+ * const env = Deno.env.get("CODEX_SAFETY_POLICY");
+ * // Without the variable: the pack shipped with codex, as an absolute path.
+ * if (!env ? !path.endsWith("/configs/safety/policy.yaml") : path !== env) throw new Error(path);
+ * ```
+ */
 export function defaultPolicyPath(): string {
   let env: string | undefined;
   try {
@@ -168,5 +220,6 @@ export function defaultPolicyPath(): string {
   } catch {
     env = undefined; // no --allow-env for it: use the default pack
   }
-  return env ?? new URL("../../configs/safety/policy.yaml", import.meta.url).pathname;
+  // An empty variable means "not set": the default pack.
+  return env || fileURLToPath(new URL("../../configs/safety/policy.yaml", import.meta.url));
 }

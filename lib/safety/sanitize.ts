@@ -46,7 +46,19 @@ export interface SafetyEvent {
   bypassed: boolean;
 }
 
-/** Thrown when a block rule fires. */
+/**
+ * Thrown when a block rule fires.
+ *
+ * @example
+ * ```ts
+ * import { SafetyViolation } from "./sanitize.ts";
+ * const match = { rule_id: "private-key-block", action: "block" as const, severity: "critical" as const, start: 0, end: 5 };
+ * const err = new SafetyViolation(["private-key-block"], [match], "output");
+ * if (!(err instanceof Error) || err.message !== "Blocked by safety policy at stage output: private-key-block") {
+ *   throw new Error(err.message);
+ * }
+ * ```
+ */
 export class SafetyViolation extends Error {
   readonly ruleIds: string[];
   readonly matches: SafetyMatch[];
@@ -119,7 +131,23 @@ function findIn(view: TextView, rule: SafetyRule, out: SafetyMatch[]): void {
   }
 }
 
-/** Finds every rule match (after allow entries and validators) for a stage, without side effects. */
+/**
+ * Finds every rule match (after allow entries and validators) for a stage, without side effects.
+ *
+ * @example
+ * ```ts
+ * import { findMatches } from "./sanitize.ts";
+ * import { compilePolicy } from "./policy.ts";
+ * const policy = compilePolicy({
+ *   rules: [{ id: "card", action: "redact", validate: "luhn", match: { patterns: ["\\b(?:\\d[ -]?){15}\\d\\b"] } }],
+ * });
+ * const text = "good 4111 1111 1111 1111, bad 4111 1111 1111 1112";
+ * const found = findMatches(text, policy, "output");
+ * if (found.length !== 1 || text.slice(found[0]!.start, found[0]!.end) !== "4111 1111 1111 1111") {
+ *   throw new Error(JSON.stringify(found));
+ * }
+ * ```
+ */
 export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): SafetyMatch[] {
   const plain = normalizedView(text);
   const joined = text.includes("\n") ? normalizedView(text, true) : null;
