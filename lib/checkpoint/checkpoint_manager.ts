@@ -53,7 +53,31 @@ export interface CheckpointManagerOptions {
   mode?: "min" | "max";
 }
 
-/** Saves, lists, verifies and loads the checkpoints of one run. */
+/**
+ * Saves, lists, verifies and loads the checkpoints of one run.
+ *
+ * @example
+ * ```ts
+ * import { CheckpointManager } from "./checkpoint_manager.ts";
+ * const dir = await Deno.makeTempDir();
+ * const ckpts = new CheckpointManager(`${dir}/checkpoints`, { keepLast: 1, keepBest: 1 });
+ * const data = (loss: number) => ({
+ *   weights: new Map([["w", { shape: [2], data: new Float32Array([1, 2]) }]]),
+ *   optimizer: new Map(),
+ *   state: { val_loss: loss },
+ *   configYaml: "seed: 1\n",
+ * });
+ * await ckpts.save(100, data(2.0));
+ * await ckpts.save(200, data(3.0)); // worse: step 100 stays as the best
+ * await ckpts.save(300, data(2.5)); // newest: kept as the last; step 200 is pruned
+ * const names = (await ckpts.list()).map((c) => c.name).join();
+ * const latest = await ckpts.loadLatest();
+ * const ok = (await ckpts.verify("step-000100")).ok;
+ * await Deno.remove(dir, { recursive: true });
+ * if (names !== "step-000100,step-000300") throw new Error(names);
+ * if (latest?.step !== 300 || latest.weights.get("w")?.data[1] !== 2 || !ok) throw new Error("bad load");
+ * ```
+ */
 export class CheckpointManager {
   readonly dir: string;
   readonly keepLast: number;

@@ -4,7 +4,16 @@
  * @module
  */
 
-/** A value as table text: dates in ISO form, floats to 6 places. */
+/**
+ * A value as table text: dates in ISO form, floats to 6 places.
+ *
+ * @example
+ * ```ts
+ * import { formatCell } from "./format_table.ts";
+ * if (formatCell(1 / 3) !== "0.333333" || formatCell(null) !== "") throw new Error("bad cell");
+ * if (formatCell(new Date(0)) !== "1970-01-01T00:00:00.000Z") throw new Error("bad date");
+ * ```
+ */
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString();
@@ -12,7 +21,17 @@ export function formatCell(v: unknown): string {
   return String(v);
 }
 
-/** An aligned text table; cells wider than 40 characters are cut with "...". */
+/**
+ * An aligned text table; cells wider than 40 characters are cut with "...".
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./format_table.ts";
+ * const text = formatTable([{ metric: "loss", value: 2.5 }, { metric: "acc", value: 0.75 }]);
+ * const want = "metric  value\n------  -----\nloss      2.5\nacc      0.75";
+ * if (text !== want) throw new Error(text);
+ * ```
+ */
 export function formatTable(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return "(no rows)";
   const cols = Object.keys(rows[0]!);

@@ -14,7 +14,23 @@ export interface KeyValues {
   num(key: string, fallback: number): number;
 }
 
-/** Parses `key=value` arguments against the known keys; `action` names the task in errors. */
+/**
+ * Parses `key=value` arguments against the known keys; `action` names the task in errors.
+ *
+ * @example
+ * ```ts
+ * import { parseKeyValues } from "./key_values.ts";
+ * const kv = parseKeyValues(["n=5", "name=moby"], ["n", "name", "seed"], "sample");
+ * if (kv.num("n", 1) !== 5 || kv.num("seed", 42) !== 42 || kv.get("name") !== "moby") throw new Error("bad parse");
+ * let message = "";
+ * try {
+ *   parseKeyValues(["colour=red"], ["n"], "sample");
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * if (message !== 'Cannot sample: unknown key "colour" (known: n)') throw new Error(message);
+ * ```
+ */
 export function parseKeyValues(args: string[], known: readonly string[], action: string): KeyValues {
   const kv = new Map<string, string>();
   for (const a of args) {

@@ -16,7 +16,23 @@ export interface TaskArgs {
   positionals: string[];
 }
 
-/** Parses `args` with the given flag spec; unknown flags throw a one-line error. */
+/**
+ * Parses `args` with the given flag spec; unknown flags throw a one-line error.
+ *
+ * @example
+ * ```ts
+ * import { parseTaskArgs } from "./parse_args.ts";
+ * const a = parseTaskArgs(["--dry-run", "model=gpt-nano", "~seed"], { "dry-run": { type: "boolean" } });
+ * if (a.flags["dry-run"] !== true || a.overrides.join(" ") !== "model=gpt-nano ~seed") throw new Error("bad parse");
+ * let threw = false;
+ * try {
+ *   parseTaskArgs(["--nope"], {});
+ * } catch (err) {
+ *   threw = err instanceof SyntaxError;
+ * }
+ * if (!threw) throw new Error("unknown flags should throw");
+ * ```
+ */
 export function parseTaskArgs(
   args: string[],
   spec: Record<string, { type: "boolean" | "string"; short?: string }>,

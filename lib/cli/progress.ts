@@ -5,7 +5,18 @@
  * @module
  */
 
-/** Writes progress to stderr. */
+/**
+ * Writes progress to stderr.
+ *
+ * @example
+ * ```ts
+ * import { ProgressLine } from "./progress.ts";
+ * // Off a terminal, only every 100th update is printed, so this prints nothing there.
+ * const progress = new ProgressLine(100);
+ * for (let step = 1; step <= 3; step++) progress.update(`step ${step}/3`);
+ * progress.done();
+ * ```
+ */
 export class ProgressLine {
   #tty = Deno.stderr.isTerminal();
   #enc = new TextEncoder();

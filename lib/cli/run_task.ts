@@ -5,7 +5,19 @@
  * @module
  */
 
-/** Runs a task's `main` and exits the process. */
+/**
+ * Runs a task's `main` and exits the process.
+ *
+ * @example
+ * ```ts ignore
+ * // Not run: runTask calls Deno.exit, which would end the test process.
+ * import { runTask } from "./run_task.ts";
+ * await runTask(async () => {
+ *   console.log("hello");
+ *   return 0;
+ * });
+ * ```
+ */
 export async function runTask(main: () => Promise<number>): Promise<never> {
   try {
     Deno.exit(await main());

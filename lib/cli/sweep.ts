@@ -6,7 +6,17 @@
  * @module
  */
 
-/** Splits `key=a,b,c` into its values, ignoring commas inside brackets and quotes. */
+/**
+ * Splits `key=a,b,c` into its values, ignoring commas inside brackets and quotes.
+ *
+ * @example
+ * ```ts
+ * import { sweepValues } from "./sweep.ts";
+ * const v = sweepValues("train.lr=1e-3,3e-3");
+ * if (v.join(" ") !== "train.lr=1e-3 train.lr=3e-3") throw new Error(v.join(" "));
+ * if (sweepValues("tags=[a,b]").length !== 1) throw new Error("commas in brackets should not split");
+ * ```
+ */
 export function sweepValues(override: string): string[] {
   const eq = override.indexOf("=");
   if (eq < 0) return [override];
@@ -47,7 +57,23 @@ export function sweepTrials(overrides: string[]): string[][] {
   );
 }
 
-/** Runs `jobs` with at most `limit` at a time; results keep the jobs' order. */
+/**
+ * Runs `jobs` with at most `limit` at a time; results keep the jobs' order.
+ *
+ * @example
+ * ```ts
+ * import { runLimited } from "./sweep.ts";
+ * let running = 0, peak = 0;
+ * const job = (n: number) => async () => {
+ *   peak = Math.max(peak, ++running);
+ *   await new Promise((r) => setTimeout(r, 5 * (4 - n)));
+ *   running--;
+ *   return n * n;
+ * };
+ * const out = await runLimited([1, 2, 3, 4].map(job), 2);
+ * if (out.join() !== "1,4,9,16" || peak !== 2) throw new Error(`${out} peak ${peak}`);
+ * ```
+ */
 export async function runLimited<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results = new Array<T>(jobs.length);
   let next = 0;

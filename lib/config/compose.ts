@@ -44,7 +44,17 @@ function parseValue(raw: string, arg: string): unknown {
   }
 }
 
-/** Parses one override in Hydra's grammar. */
+/**
+ * Parses one override in Hydra's grammar.
+ *
+ * @example
+ * ```ts
+ * import { parseHydraOverride } from "./compose.ts";
+ * const o = parseHydraOverride("++train.lr=3e-4");
+ * if (o.op !== "force" || o.key !== "train.lr" || o.value !== 3e-4) throw new Error("bad parse");
+ * if (parseHydraOverride("~seed").op !== "delete") throw new Error("~ should delete");
+ * ```
+ */
 export function parseHydraOverride(arg: string): HydraOverride {
   const m = /^(\+\+|\+|~)?([A-Za-z_][\w-]*(?:\.[\w-]+)*)(?:=([\s\S]*))?$/.exec(arg);
   if (!m) throw new SyntaxError(`Cannot parse override "${arg}": expected key=value, +key=value, ++key=value or ~key`);
@@ -118,7 +128,20 @@ function leafKeys(obj: Node, prefix = ""): string[] {
   );
 }
 
-/** Resolves `${...}` interpolations everywhere in `root`, detecting cycles. */
+/**
+ * Resolves `${...}` interpolations everywhere in `root`, detecting cycles.
+ *
+ * @example
+ * ```ts
+ * import { resolveInterpolations } from "./compose.ts";
+ * const cfg = resolveInterpolations(
+ *   { train: { lr: 0.01, min_lr: "${.lr}" }, dir: "${env:CODEX_NOPE,./data}" },
+ *   () => undefined,
+ * );
+ * const train = cfg.train as { min_lr: unknown };
+ * if (train.min_lr !== 0.01 || cfg.dir !== "./data") throw new Error("not resolved");
+ * ```
+ */
 export function resolveInterpolations(
   root: Node,
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
@@ -316,6 +339,15 @@ export async function compose(
 /**
  * Binds a config folder, for notebooks: `const hydra = initialize({ configDir });
  * await hydra.compose("config", ["model=gpt-nano"])`.
+ *
+ * @example
+ * ```ts
+ * import { initialize } from "./compose.ts";
+ * // Run from the project root, where `configs/` lives.
+ * const hydra = initialize({ configDir: "configs" });
+ * const cfg = await hydra.compose("config", ["model=gpt-nano", "seed=7"]);
+ * if (cfg.model.name !== "gpt-nano" || cfg.seed !== 7) throw new Error("not composed");
+ * ```
  */
 export function initialize(
   options: ComposeOptions = {},
@@ -323,7 +355,20 @@ export function initialize(
   return { compose: (name, overrides = []) => compose(name, overrides, options) };
 }
 
-/** The options of every group in `configDir`, for `--help` and error messages. */
+/**
+ * The options of every group in `configDir`, for `--help` and error messages.
+ *
+ * @example
+ * ```ts
+ * import { configGroups } from "./compose.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/model`);
+ * await Deno.writeTextFile(`${dir}/model/tiny.yaml`, "n_layer: 1\n");
+ * const groups = await configGroups(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (groups.model?.join() !== "tiny") throw new Error(JSON.stringify(groups));
+ * ```
+ */
 export async function configGroups(configDir = "configs"): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for await (const e of Deno.readDir(configDir)) {

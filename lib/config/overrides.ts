@@ -19,7 +19,23 @@ export interface Override {
   value: unknown;
 }
 
-/** Parses `key=value`; throws a SyntaxError naming the bad argument. */
+/**
+ * Parses `key=value`; throws a SyntaxError naming the bad argument.
+ *
+ * @example
+ * ```ts
+ * import { parseOverride } from "./overrides.ts";
+ * const o = parseOverride("train.lr=3e-4");
+ * if (o.key !== "train.lr" || o.value !== 3e-4) throw new Error("bad parse");
+ * let threw = false;
+ * try {
+ *   parseOverride("no-equals-sign");
+ * } catch (err) {
+ *   threw = err instanceof SyntaxError;
+ * }
+ * if (!threw) throw new Error("expected a SyntaxError");
+ * ```
+ */
 export function parseOverride(arg: string): Override {
   const eq = arg.indexOf("=");
   if (eq <= 0) {
@@ -64,7 +80,16 @@ function leafKeys(obj: Record<string, unknown>, prefix = ""): string[] {
   );
 }
 
-/** The known name closest to `name`, if it is close enough to be a typo. */
+/**
+ * The known name closest to `name`, if it is close enough to be a typo.
+ *
+ * @example
+ * ```ts
+ * import { closest } from "./overrides.ts";
+ * if (closest("gpt-nan", ["gpt-nano", "gpt-mini"]) !== "gpt-nano") throw new Error("typo not found");
+ * if (closest("resnet", ["gpt-nano", "gpt-mini"]) !== undefined) throw new Error("too far to suggest");
+ * ```
+ */
 export function closest(name: string, known: string[]): string | undefined {
   let best: string | undefined, bestD = Infinity;
   for (const k of known) {

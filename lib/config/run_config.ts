@@ -110,7 +110,17 @@ export interface RunConfig {
   };
 }
 
-/** The schema every resolved run config satisfies. */
+/**
+ * The schema every resolved run config satisfies.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG, RunConfigSchema } from "./run_config.ts";
+ * if (!RunConfigSchema.safeParse(DEFAULT_CONFIG).success) throw new Error("default should pass");
+ * const bad = { ...DEFAULT_CONFIG, seed: 1.5 };
+ * if (RunConfigSchema.safeParse(bad).success) throw new Error("a fractional seed should fail");
+ * ```
+ */
 export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: z.number().int(),
@@ -180,6 +190,14 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
  * The embedded default: what `deno task train` runs with no arguments.
  * Values follow nanoGPT's shakespeare-char CPU preset, with the schedule
  * shortened to fit three minutes on two cores.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG } from "./run_config.ts";
+ * if (DEFAULT_CONFIG.model.name !== "gpt-micro" || DEFAULT_CONFIG.data.name !== "moby-dick") {
+ *   throw new Error("unexpected default");
+ * }
+ * ```
  */
 export const DEFAULT_CONFIG: RunConfig = {
   seed: 1337,
@@ -219,7 +237,22 @@ export const DEFAULT_CONFIG: RunConfig = {
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };
 
-/** Validates a config; the error names the key, what was expected and what was found. */
+/**
+ * Validates a config; the error names the key, what was expected and what was found.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG, validateRunConfig } from "./run_config.ts";
+ * const bad = { ...DEFAULT_CONFIG, train: { ...DEFAULT_CONFIG.train, lr: -1 } };
+ * let message = "";
+ * try {
+ *   validateRunConfig(bad, "my.yaml");
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * if (!message.startsWith("Cannot load my.yaml: train.lr ")) throw new Error(message);
+ * ```
+ */
 export function validateRunConfig(value: unknown, source = "config"): RunConfig {
   const r = RunConfigSchema.safeParse(value);
   if (r.success) return r.data;

@@ -15,7 +15,24 @@ import { loadDataset } from "./load_dataset.ts";
 import type { LocalOptions } from "./load_local_dataset.ts";
 import type { DataRecord, Dataset } from "./types.ts";
 
-/** The layout version of `split_manifest.json` (2 added `key` and `records_sha256`). */
+/**
+ * The layout version of `split_manifest.json` (2 added `key` and `records_sha256`).
+ *
+ * @example
+ * ```ts
+ * import { splitDataset, SPLIT_SCHEMA_VERSION } from "./split_dataset.ts";
+ * import { datasetFromRecords } from "./dataset_from_records.ts";
+ * const ds = datasetFromRecords(
+ *   { name: "toy", description: "four lines", source: "inline", license: "CC0-1.0", task: "language-modeling", fields: ["id", "text"] },
+ *   ["a", "b", "c", "d"].map((id) => ({ id, text: `line ${id}` })),
+ * );
+ * const outDir = await Deno.makeTempDir();
+ * const m = await splitDataset(ds, { train: 0.5, val: 0.5, test: 0, seed: 1, outDir });
+ * const onDisk = JSON.parse(await Deno.readTextFile(`${outDir}/split_manifest.json`));
+ * await Deno.remove(outDir, { recursive: true });
+ * if (m.schema_version !== SPLIT_SCHEMA_VERSION || onDisk.schema_version !== 2) throw new Error("bad version");
+ * ```
+ */
 export const SPLIT_SCHEMA_VERSION = 2;
 
 /** The split names, in order. */

@@ -89,7 +89,19 @@ async function _spamAssassinRecords(): Promise<{ records: DataRecord[]; replaced
   return { records, replaced };
 }
 
-/** The built-in corpora, registered when the registry loads. */
+/**
+ * The built-in corpora, registered when the registry loads.
+ *
+ * @example
+ * ```ts
+ * import { STDLIB_CORPORA } from "./stdlib_corpora.ts";
+ * const names = STDLIB_CORPORA.map((c) => c.name).sort().join();
+ * if (names !== "first-names,moby-dick,sotu,spam-assassin") throw new Error(names);
+ * // The smallest corpus (about 60k characters) loads from its npm package, offline.
+ * const text = await STDLIB_CORPORA.find((c) => c.name === "first-names")!.load!();
+ * if (text.split("\n").length < 1000) throw new Error("too few names");
+ * ```
+ */
 export const STDLIB_CORPORA: readonly DatasetEntry[] = [
   {
     ...mobyDickCard as DatasetCard,

@@ -285,7 +285,18 @@ function confusionMatrix(inputs: MetricInputs): { labels: Label[]; matrix: numbe
 
 const SK = "scikit-learn 1.2 (sklearn.metrics)";
 
-/** The classification metrics. */
+/**
+ * The classification metrics.
+ *
+ * @example
+ * ```ts
+ * import { CLASSIFICATION_METRICS } from "./classification_metrics.ts";
+ * const accuracy = CLASSIFICATION_METRICS.find((m) => m.name === "accuracy")!;
+ * if (accuracy.compute({ predictions: ["spam", "ham"], references: ["spam", "spam"] }) !== 0.5) {
+ *   throw new Error("wrong accuracy");
+ * }
+ * ```
+ */
 export const CLASSIFICATION_METRICS: Metric[] = [
   {
     name: "accuracy",

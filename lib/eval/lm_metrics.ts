@@ -57,7 +57,18 @@ function hits(inputs: MetricInputs): number[] {
 
 const PT = "PyTorch torch.nn.functional.cross_entropy (mean reduction, ignore_index -100)";
 
-/** The language-modelling metrics. */
+/**
+ * The language-modelling metrics.
+ *
+ * @example
+ * ```ts
+ * import { LM_METRICS } from "./lm_metrics.ts";
+ * const ppl = LM_METRICS.find((m) => m.name === "perplexity")!;
+ * // Uniform logits over 4 tokens: cross-entropy ln 4, perplexity 4; -100 targets are skipped.
+ * const v = ppl.compute({ references: [2, -100], scores: [[0, 0, 0, 0], [0, 0, 0, 0]], predictions: [] });
+ * if (Math.abs((v as number) - 4) > 1e-9) throw new Error(`perplexity ${v}`);
+ * ```
+ */
 export const LM_METRICS: Metric[] = [
   {
     name: "cross_entropy",

@@ -72,7 +72,16 @@ export function registerMetric(metric: Metric, options: { onClash?: ClashPolicy 
   add(_checkMetric(metric, "Cannot register metric"), "local", options.onClash ?? "error");
 }
 
-/** Makes `alias` another name for metric `name`. */
+/**
+ * Makes `alias` another name for metric `name`.
+ *
+ * @example
+ * ```ts
+ * import { aliasMetric, getMetric } from "./metric_registry.ts";
+ * aliasMetric("acc", "accuracy");
+ * if (getMetric("acc").name !== "accuracy") throw new Error("alias not resolved");
+ * ```
+ */
 export function aliasMetric(alias: string, name: string): void {
   if (!metrics.has(name)) throw new RangeError(`Cannot alias metric: unknown metric "${name}"`);
   if (metrics.has(alias)) throw new Error(`Cannot alias metric: "${alias}" is already a metric`);
@@ -115,7 +124,18 @@ export interface MetricInfo {
   aliases: string[];
 }
 
-/** Every metric, sorted by name: description, kind, direction, reference, origin and aliases. */
+/**
+ * Every metric, sorted by name: description, kind, direction, reference, origin and aliases.
+ *
+ * @example
+ * ```ts
+ * import { listMetrics } from "./metric_registry.ts";
+ * const ppl = listMetrics().find((m) => m.name === "perplexity");
+ * if (!ppl || ppl.higherIsBetter || ppl.origin !== "builtin" || !ppl.aliases.includes("ppl")) {
+ *   throw new Error(JSON.stringify(ppl));
+ * }
+ * ```
+ */
 export function listMetrics(): MetricInfo[] {
   return [...metrics.values()].map((m) => ({
     name: m.name,

@@ -413,7 +413,19 @@ function chrfDecompose(inputs: MetricInputs): Decomposition {
   return { ...chrfRows(hyps, refs, o), score: (s) => chrfScore(s, o) };
 }
 
-/** The text metrics. */
+/**
+ * The text metrics.
+ *
+ * @example
+ * ```ts
+ * import { TEXT_METRICS } from "./text_metrics.ts";
+ * const em = TEXT_METRICS.find((m) => m.name === "exact_match")!;
+ * // SQuAD normalisation drops case, punctuation and articles.
+ * if (em.compute({ predictions: ["The Whale!", "a ship"], references: ["whale", "boat"] }) !== 0.5) {
+ *   throw new Error("wrong exact match");
+ * }
+ * ```
+ */
 export const TEXT_METRICS: Metric[] = [
   {
     name: "exact_match",

@@ -11,7 +11,23 @@ import { type EvalRecord, NdjsonWriter, readNdjson, SCHEMA_VERSION } from "../te
 /** One row of an evaluation: a metric's value on a dataset split, with its interval. */
 export type EvalRow = Omit<EvalRecord, "schema_version">;
 
-/** The columns of `metrics.csv`, in order (those of DESIGN.md's `eval/metrics.ndjson`). */
+/**
+ * The columns of `metrics.csv`, in order (those of DESIGN.md's `eval/metrics.ndjson`).
+ *
+ * @example
+ * ```ts
+ * import { EVAL_CSV_COLUMNS, writeEvalRows } from "./write_eval_rows.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeEvalRows(dir, [{
+ *   run_id: "r", dataset: "toy", split: "test", metric: "accuracy", value: 0.5, n: 2,
+ *   ci_low: null, ci_high: null, step: 0, ts: "2026-01-01T00:00:00.000Z",
+ * }]);
+ * const [header, row] = (await Deno.readTextFile(`${dir}/metrics.csv`)).split("\n");
+ * await Deno.remove(dir, { recursive: true });
+ * if (header !== EVAL_CSV_COLUMNS.join(",")) throw new Error(header);
+ * if (row !== "r,toy,test,accuracy,0.5,2,,,0,2026-01-01T00:00:00.000Z") throw new Error(row);
+ * ```
+ */
 export const EVAL_CSV_COLUMNS = [
   "run_id",
   "dataset",

@@ -5,7 +5,20 @@
  * @module
  */
 
-/** Writes bytes or text to `path` atomically. */
+/**
+ * Writes bytes or text to `path` atomically.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./atomic_write.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/note.txt`, "hello");
+ * const text = await Deno.readTextFile(`${dir}/note.txt`);
+ * const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+ * await Deno.remove(dir, { recursive: true });
+ * if (text !== "hello" || names.join() !== "note.txt") throw new Error("no temp file should remain");
+ * ```
+ */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
@@ -25,12 +38,37 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
-/** Writes a value as pretty JSON (with a trailing newline) atomically. */
+/**
+ * Writes a value as pretty JSON (with a trailing newline) atomically.
+ *
+ * @example
+ * ```ts
+ * import { writeJsonAtomic } from "./atomic_write.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeJsonAtomic(`${dir}/state.json`, { step: 5 });
+ * const text = await Deno.readTextFile(`${dir}/state.json`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (text !== '{\n  "step": 5\n}\n') throw new Error(text);
+ * ```
+ */
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
 
-/** Appends one JSON record as a line to `path` (creating it and its folder), in a single write. */
+/**
+ * Appends one JSON record as a line to `path` (creating it and its folder), in a single write.
+ *
+ * @example
+ * ```ts
+ * import { appendJsonLine } from "./atomic_write.ts";
+ * const dir = await Deno.makeTempDir();
+ * await appendJsonLine(`${dir}/logs/events.ndjson`, { kind: "start" });
+ * await appendJsonLine(`${dir}/logs/events.ndjson`, { kind: "end" });
+ * const text = await Deno.readTextFile(`${dir}/logs/events.ndjson`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (text !== '{"kind":"start"}\n{"kind":"end"}\n') throw new Error(text);
+ * ```
+ */
 export async function appendJsonLine(path: string, record: unknown): Promise<void> {
   const dir = path.slice(0, path.lastIndexOf("/"));
   if (dir) await Deno.mkdir(dir, { recursive: true });

@@ -103,6 +103,22 @@ function nextLogits(model: LanguageModel, ids: number[]): Float32Array {
  * Yields new token ids one at a time as they are produced, for printing as
  * it goes (`for await (const id of streamTokens(...))`). The context is
  * cropped to the model's block size.
+ *
+ * @example
+ * ```ts
+ * import { streamTokens } from "./generate.ts";
+ * import { Gpt } from "./gpt.ts";
+ * import { initBackend } from "../backend/mod.ts";
+ * import { Rng } from "../random/mod.ts";
+ * await initBackend("cpu");
+ * const model = Gpt.create({ vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 }, new Rng(2));
+ * const ids: number[] = [];
+ * for await (const id of streamTokens(model, [1, 2, 3], { maxNewTokens: 5, temperature: 0.8, rng: new Rng(9) })) {
+ *   ids.push(id);
+ * }
+ * model.dispose();
+ * if (ids.length !== 5 || ids.some((id) => id < 0 || id >= 11)) throw new Error(`bad ids ${ids}`);
+ * ```
  */
 export async function* streamTokens(
   model: LanguageModel,
@@ -131,6 +147,22 @@ function* generateTokens(model: LanguageModel, prompt: ArrayLike<number>, opts: 
 /**
  * Continues `prompt` (token ids) by up to `maxNewTokens` tokens and returns
  * prompt and continuation together.
+ *
+ * @example
+ * ```ts
+ * import { generate } from "./generate.ts";
+ * import { Gpt } from "./gpt.ts";
+ * import { initBackend } from "../backend/mod.ts";
+ * import { Rng } from "../random/mod.ts";
+ * await initBackend("cpu");
+ * const model = Gpt.create({ vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 }, new Rng(2));
+ * const a = generate(model, [1, 2, 3], { maxNewTokens: 6, temperature: 1, topK: 5, rng: new Rng(9) });
+ * const b = generate(model, [1, 2, 3], { maxNewTokens: 6, temperature: 1, topK: 5, rng: new Rng(9) });
+ * const greedy = generate(model, [1, 2, 3], { maxNewTokens: 4, temperature: 0 });
+ * model.dispose();
+ * if (a.length !== 9 || a.join() !== b.join()) throw new Error("the same seed should give the same tokens");
+ * if (greedy.length !== 7 || greedy.slice(0, 3).join() !== "1,2,3") throw new Error(`bad greedy ${greedy}`);
+ * ```
  */
 export function generate(model: LanguageModel, prompt: ArrayLike<number>, opts: GenerateOptions): Int32Array {
   return Int32Array.from([...Array.from(prompt), ...generateTokens(model, prompt, opts)]);

@@ -47,7 +47,25 @@ export interface ModelInfo {
 const registry = new Map<string, ModelEntry>();
 const counts = new Map<string, number>();
 
-/** Adds a model (a notebook or script may add its own). */
+/**
+ * Adds a model (a notebook or script may add its own).
+ *
+ * @example
+ * ```ts
+ * import { getModelEntry, listModels, registerModel } from "./registry.ts";
+ * // A smaller GPT preset under a new name, built the same way as gpt-nano.
+ * const nano = getModelEntry("gpt-nano");
+ * registerModel({ ...nano, name: "gpt-pico", defaults: { ...nano.defaults, n_layer: 1 } });
+ * if (!listModels().some((m) => m.name === "gpt-pico")) throw new Error("not registered");
+ * let threw = false;
+ * try {
+ *   registerModel({ ...nano, name: "gpt-pico" });
+ * } catch {
+ *   threw = true;
+ * }
+ * if (!threw) throw new Error("a second registration needs replace: true");
+ * ```
+ */
 export function registerModel(entry: ModelEntry, options: { replace?: boolean } = {}): void {
   if (registry.has(entry.name) && !options.replace) {
     throw new Error(`Cannot register model: "${entry.name}" is already registered (pass replace: true to replace it)`);
@@ -56,7 +74,23 @@ export function registerModel(entry: ModelEntry, options: { replace?: boolean } 
   counts.delete(entry.name);
 }
 
-/** Looks up an entry; the error lists the known names. */
+/**
+ * Looks up an entry; the error lists the known names.
+ *
+ * @example
+ * ```ts
+ * import { getModelEntry } from "./registry.ts";
+ * const e = getModelEntry("gpt-nano");
+ * if (e.family !== "gpt" || e.task !== "language-modeling") throw new Error("unexpected entry");
+ * let message = "";
+ * try {
+ *   getModelEntry("gpt-5");
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * if (!message.startsWith('Cannot create model: unknown model "gpt-5" (known: ')) throw new Error(message);
+ * ```
+ */
 export function getModelEntry(name: string): ModelEntry {
   const e = registry.get(name);
   if (!e) {
@@ -70,6 +104,20 @@ export function getModelEntry(name: string): ModelEntry {
 /**
  * Validates `overrides` on top of an entry's defaults; the error names the
  * model, the key, what was expected and what was found.
+ *
+ * @example
+ * ```ts
+ * import { resolveModelConfig } from "./registry.ts";
+ * const c = resolveModelConfig("gpt-nano", { n_layer: 2 });
+ * if (c.n_layer !== 2 || c.n_embd !== 48) throw new Error("override not merged");
+ * let message = "";
+ * try {
+ *   resolveModelConfig("gpt-nano", { n_head: 5 });
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * if (message !== "Cannot create model gpt-nano: n_head must divide n_embd (got 5)") throw new Error(message);
+ * ```
  */
 export function resolveModelConfig(name: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
   const e = getModelEntry(name);
@@ -105,7 +153,18 @@ export function createModel(name: string, overrides: Partial<ModelConfig> = {}, 
   return getModelEntry(name).create(config, rng ?? Rng.stream(0, "init"));
 }
 
-/** Every registered model with its parameter count at its default config, smallest first. */
+/**
+ * Every registered model with its parameter count at its default config, smallest first.
+ *
+ * @example
+ * ```ts
+ * import { listModels } from "./registry.ts";
+ * const models = listModels();
+ * const gpt2 = models.find((m) => m.name === "gpt2");
+ * if (gpt2?.params !== 124_439_808) throw new Error(`gpt2 has ${gpt2?.params} params`);
+ * if (models.some((m, i) => i > 0 && m.params < models[i - 1]!.params)) throw new Error("not sorted");
+ * ```
+ */
 export function listModels(): ModelInfo[] {
   return [...registry.values()].map((e) => {
     let params = counts.get(e.name);
@@ -129,6 +188,13 @@ function countOf(e: ModelEntry): number {
 /**
  * The default configs by name, for `model=NAME` config overrides.
  * `vocab_size` and `num_labels` are left out: the tokenizer and the data set them.
+ *
+ * @example
+ * ```ts
+ * import { modelPresets } from "./registry.ts";
+ * const nano = modelPresets()["gpt-nano"]!;
+ * if (nano.n_layer !== 3 || "vocab_size" in nano) throw new Error(JSON.stringify(nano));
+ * ```
  */
 export function modelPresets(): Record<string, Record<string, unknown>> {
   return Object.fromEntries([...registry.values()].map((e) => {
@@ -137,7 +203,16 @@ export function modelPresets(): Record<string, Record<string, unknown>> {
   }));
 }
 
-/** Parameter count of a GPT config (the tied head counted once). */
+/**
+ * Parameter count of a GPT config (the tied head counted once).
+ *
+ * @example
+ * ```ts
+ * import { gptParamCount } from "./registry.ts";
+ * const n = gptParamCount({ vocab_size: 50257, block_size: 1024, n_layer: 12, n_head: 12, n_embd: 768, dropout: 0 });
+ * if (n !== 124_439_808) throw new Error(`GPT-2 small has 124,439,808 params, got ${n}`);
+ * ```
+ */
 export function gptParamCount(c: GptConfig): number {
   const C = c.n_embd;
   return c.vocab_size * C + c.block_size * C + c.n_layer * (12 * C * C + 13 * C) + 2 * C;
@@ -145,7 +220,17 @@ export function gptParamCount(c: GptConfig): number {
 
 const positive = z.number().int().positive();
 
-/** The schema of a GPT's config. */
+/**
+ * The schema of a GPT's config.
+ *
+ * @example
+ * ```ts
+ * import { GptConfigSchema } from "./registry.ts";
+ * const ok = { vocab_size: 83, block_size: 64, n_layer: 2, n_head: 4, n_embd: 64, dropout: 0 };
+ * if (!GptConfigSchema.safeParse(ok).success) throw new Error("should pass");
+ * if (GptConfigSchema.safeParse({ ...ok, n_head: 3 }).success) throw new Error("3 heads do not divide 64 dims");
+ * ```
+ */
 export const GptConfigSchema: z.ZodType<ModelConfig> = z.strictObject({
   vocab_size: positive,
   block_size: positive,

@@ -54,7 +54,16 @@ export interface FileTargetOptions {
   logEvery?: number;
 }
 
-/** A file-safe version of an output id. */
+/**
+ * A file-safe version of an output id.
+ *
+ * @example
+ * ```ts
+ * import { safeFileName } from "./display_target.ts";
+ * if (safeFileName("loss / val") !== "loss_val") throw new Error(safeFileName("loss / val"));
+ * if (safeFileName("../etc") !== "etc" || safeFileName("///") !== "output") throw new Error("not made safe");
+ * ```
+ */
 export function safeFileName(id: string): string {
   const safe = id.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "");
   return safe === "" ? "output" : safe;

@@ -40,7 +40,15 @@ export async function toMediaBundle(value: unknown): Promise<MediaBundle> {
   return { "text/plain": Deno.inspect(value, { colors: false, depth: 4, iterableLimit: 20 }) };
 }
 
-/** True when a bundle holds an image (`image/svg+xml` or `image/png`). */
+/**
+ * True when a bundle holds an image (`image/svg+xml` or `image/png`).
+ *
+ * @example
+ * ```ts
+ * import { hasImage } from "./media_bundle.ts";
+ * if (!hasImage({ "image/svg+xml": "<svg/>" }) || hasImage({ "text/plain": "42" })) throw new Error("wrong");
+ * ```
+ */
 export function hasImage(bundle: MediaBundle): boolean {
   return typeof bundle["image/svg+xml"] === "string" || typeof bundle["image/png"] === "string";
 }

@@ -4,7 +4,17 @@
  * @module
  */
 
-/** The default EMA smoothing weight, TensorBoard's default (0.6). */
+/**
+ * The default EMA smoothing weight, TensorBoard's default (0.6).
+ *
+ * @example
+ * ```ts
+ * import { EMA_DEFAULT, emaSmooth } from "./ema_smooth.ts";
+ * const [a, b] = emaSmooth([1, 0], EMA_DEFAULT);
+ * // The average is 0.4 after 1, then 0.6 * 0.4 = 0.24 after 0, debiased by 1 - 0.6 ** 2 = 0.64.
+ * if (a !== 1 || Math.abs(b! - 0.24 / 0.64) > 1e-12) throw new Error(`${a} ${b}`);
+ * ```
+ */
 export const EMA_DEFAULT = 0.6;
 
 /**

@@ -80,7 +80,15 @@ export function makeFinding(f: FindingInput, ts: string): Finding {
   };
 }
 
-/** Every finding kind, in report order. */
+/**
+ * Every finding kind, in report order.
+ *
+ * @example
+ * ```ts
+ * import { FINDING_KINDS } from "./finding.ts";
+ * if (FINDING_KINDS[0] !== "parse_error" || !FINDING_KINDS.includes("no_example")) throw new Error("unexpected kinds");
+ * ```
+ */
 export const FINDING_KINDS: readonly FindingKind[] = [
   "parse_error",
   "stub",

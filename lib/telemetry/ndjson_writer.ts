@@ -8,7 +8,23 @@
  * @module
  */
 
-/** An append-only, buffered NDJSON file. */
+/**
+ * An append-only, buffered NDJSON file.
+ *
+ * @example
+ * ```ts
+ * import { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
+ * const dir = await Deno.makeTempDir();
+ * const w = new NdjsonWriter<{ step: number }>(`${dir}/log.ndjson`);
+ * w.write({ step: 1 });
+ * w.write({ step: 2 });
+ * const before = await readNdjson(`${dir}/log.ndjson`); // still buffered
+ * w.close();
+ * const after = await readNdjson<{ step: number }>(`${dir}/log.ndjson`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (before.length !== 0 || after.map((r) => r.step).join() !== "1,2") throw new Error("bad buffering");
+ * ```
+ */
 export class NdjsonWriter<T> {
   readonly path: string;
   #file: Deno.FsFile | null;
@@ -59,6 +75,17 @@ export class NdjsonWriter<T> {
  * Reads every record of an NDJSON file (an empty array if it does not
  * exist). A torn last line (a process killed mid-write) is skipped; any
  * other bad line is an error naming the file and line.
+ *
+ * @example
+ * ```ts
+ * import { readNdjson } from "./ndjson_writer.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/m.ndjson`, '{"v":1}\n{"v":2}\n{"v":'); // torn last line
+ * const rows = await readNdjson<{ v: number }>(`${dir}/m.ndjson`);
+ * const missing = await readNdjson(`${dir}/nope.ndjson`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (rows.map((r) => r.v).join() !== "1,2" || missing.length !== 0) throw new Error("bad read");
+ * ```
  */
 export async function readNdjson<T = Record<string, unknown>>(path: string): Promise<T[]> {
   let text: string;

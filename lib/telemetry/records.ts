@@ -5,7 +5,16 @@
  * @module
  */
 
-/** The version of every record layout below. */
+/**
+ * The version of every record layout below.
+ *
+ * @example
+ * ```ts
+ * import { checkRecord, SCHEMA_VERSION } from "./records.ts";
+ * const r = { schema_version: SCHEMA_VERSION, run_id: "r", step: 1, epoch: 0, split: "train", metric: "loss", value: 2, ts: "t", tokens_seen: 0 };
+ * if (checkRecord("metrics", r).length !== 0) throw new Error("should be valid");
+ * ```
+ */
 export const SCHEMA_VERSION = 1;
 
 /** Lifecycle of a run. */
@@ -166,6 +175,17 @@ export type RecordKind = "metrics" | "events" | "samples" | "system" | "evals";
  * Checks one record against its declared layout: exactly the declared
  * fields, each of its declared type, and the current schema version.
  * Returns the problems (empty when valid).
+ *
+ * @example
+ * ```ts
+ * import { checkRecord } from "./records.ts";
+ * const ok = { schema_version: 1, run_id: "r", step: 1, epoch: 0, split: "val", metric: "loss", value: 2.1, ts: "t", tokens_seen: 64 };
+ * if (checkRecord("metrics", ok).length !== 0) throw new Error("should be valid");
+ * const problems = checkRecord("metrics", { ...ok, step: "1", extra: true });
+ * if (problems.join("; ") !== 'metrics.step must be a number (got "1"); metrics has undeclared field extra') {
+ *   throw new Error(problems.join("; "));
+ * }
+ * ```
  */
 export function checkRecord(kind: RecordKind, record: unknown): string[] {
   const fields = FIELDS[kind]!;

@@ -18,7 +18,16 @@ import {
   type SystemRecord,
 } from "./records.ts";
 
-/** A sortable run id: UTC time plus 4 random hex digits (`20261123-201500-ab12`). */
+/**
+ * A sortable run id: UTC time plus 4 random hex digits (`20261123-201500-ab12`).
+ *
+ * @example
+ * ```ts
+ * import { newRunId } from "./run_store.ts";
+ * const id = newRunId(new Date(Date.UTC(2026, 10, 23, 20, 15, 0)));
+ * if (!/^20261123-201500-[0-9a-f]{4}$/.test(id)) throw new Error(id);
+ * ```
+ */
 export function newRunId(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, "0");
   const day = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
@@ -27,7 +36,24 @@ export function newRunId(now: Date = new Date()): string {
   return `${day}-${time}-${rand}`;
 }
 
-/** The run ids under `outDir`, oldest first (folders that hold a `run.json`). */
+/**
+ * The run ids under `outDir`, oldest first (folders that hold a `run.json`).
+ *
+ * @example
+ * ```ts
+ * import { listRunIds } from "./run_store.ts";
+ * const outDir = await Deno.makeTempDir();
+ * for (const id of ["20260102-000000-bbbb", "20260101-000000-aaaa"]) {
+ *   await Deno.mkdir(`${outDir}/${id}`);
+ *   await Deno.writeTextFile(`${outDir}/${id}/run.json`, "{}");
+ * }
+ * await Deno.mkdir(`${outDir}/not-a-run`);
+ * const ids = await listRunIds(outDir);
+ * await Deno.remove(outDir, { recursive: true });
+ * if (ids.join() !== "20260101-000000-aaaa,20260102-000000-bbbb") throw new Error(ids.join());
+ * if ((await listRunIds(`${outDir}/gone`)).length !== 0) throw new Error("a missing folder has no runs");
+ * ```
+ */
 export async function listRunIds(outDir: string): Promise<string[]> {
   const ids: string[] = [];
   try {
@@ -49,6 +75,24 @@ export async function listRunIds(outDir: string): Promise<string[]> {
 /**
  * The folder of run `id` under `outDir` (`id` may also be a path to a run
  * folder). An unknown id is an error that lists the runs that exist.
+ *
+ * @example
+ * ```ts
+ * import { findRunDir } from "./run_store.ts";
+ * const outDir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${outDir}/20260101-000000-aaaa`);
+ * await Deno.writeTextFile(`${outDir}/20260101-000000-aaaa/run.json`, "{}");
+ * const dir = await findRunDir(outDir, "20260101-000000-aaaa");
+ * let message = "";
+ * try {
+ *   await findRunDir(outDir, "nope");
+ * } catch (err) {
+ *   message = (err as Error).message;
+ * }
+ * await Deno.remove(outDir, { recursive: true });
+ * if (dir !== `${outDir}/20260101-000000-aaaa`) throw new Error(dir);
+ * if (message !== `Cannot find run "nope" in ${outDir} (runs: 20260101-000000-aaaa)`) throw new Error(message);
+ * ```
  */
 export async function findRunDir(outDir: string, id: string): Promise<string> {
   for (const dir of [id, join(outDir, id)]) {
@@ -86,7 +130,27 @@ export interface CreateRunOptions {
   sweepId?: string | null;
 }
 
-/** An open run: its folder, its writers, and its status. */
+/**
+ * An open run: its folder, its writers, and its status.
+ *
+ * @example
+ * ```ts
+ * import { Run } from "./run_store.ts";
+ * import { readNdjson } from "./ndjson_writer.ts";
+ * const outDir = await Deno.makeTempDir();
+ * const run = await Run.create({
+ *   outDir, name: "demo", configHash: "0123456789abcdef", configYaml: "seed: 1\n",
+ *   seed: 1, backend: "cpu", versions: { deno: Deno.version.deno },
+ * });
+ * run.metric({ step: 1, epoch: 0, split: "train", metric: "loss", value: 2.5, tokens_seen: 64 });
+ * run.event("end", 1, "done");
+ * await run.end("finished");
+ * const metrics = await readNdjson<{ metric: string; value: number }>(`${run.dir}/metrics.ndjson`);
+ * const info = JSON.parse(await Deno.readTextFile(`${run.dir}/run.json`));
+ * await Deno.remove(outDir, { recursive: true });
+ * if (info.status !== "finished" || metrics[0]?.value !== 2.5) throw new Error("run not recorded");
+ * ```
+ */
 export class Run {
   readonly id: string;
   readonly dir: string;

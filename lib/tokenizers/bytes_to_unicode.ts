@@ -28,7 +28,17 @@ export function bytesToUnicode(): string[] {
   return table;
 }
 
-/** The inverse of {@linkcode bytesToUnicode}: character to byte value. */
+/**
+ * The inverse of {@linkcode bytesToUnicode}: character to byte value.
+ *
+ * @example
+ * ```ts
+ * import { bytesToUnicode, unicodeToBytes } from "./bytes_to_unicode.ts";
+ * const back = unicodeToBytes();
+ * // GPT-2 shows the space byte as "Ġ".
+ * if (back.size !== 256 || back.get("Ġ") !== 32 || back.get(bytesToUnicode()[200]!) !== 200) throw new Error("bad map");
+ * ```
+ */
 export function unicodeToBytes(): Map<string, number> {
   return new Map(bytesToUnicode().map((c, b) => [c, b]));
 }

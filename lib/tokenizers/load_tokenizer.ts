@@ -14,7 +14,17 @@ import { WordPieceTokenizer } from "./wordpiece_tokenizer.ts";
 import { WordTokenizer } from "./word_tokenizer.ts";
 import { _loadError } from "./_hugging_face.ts";
 
-/** Names {@linkcode loadTokenizer} knows without a file. */
+/**
+ * Names {@linkcode loadTokenizer} knows without a file.
+ *
+ * @example
+ * ```ts
+ * import { loadTokenizer, TOKENIZER_NAMES } from "./load_tokenizer.ts";
+ * if (TOKENIZER_NAMES.join() !== "gpt2") throw new Error(TOKENIZER_NAMES.join());
+ * const gpt2 = await loadTokenizer("gpt2");
+ * if (gpt2.encode("hello world").join() !== "31373,995") throw new Error("not GPT-2's encoding");
+ * ```
+ */
 export const TOKENIZER_NAMES: readonly string[] = ["gpt2"];
 
 /** Options for tiktoken rank files (which carry neither a pattern nor special tokens). */

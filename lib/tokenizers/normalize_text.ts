@@ -36,7 +36,23 @@ export interface NormalizedText {
 
 const UNICODE_FORMS = new Set(["NFC", "NFD", "NFKC", "NFKD"]);
 
-/** Checks a normalizer from a `tokenizer.json`; throws a SyntaxError naming `source` on anything else. */
+/**
+ * Checks a normalizer from a `tokenizer.json`; throws a SyntaxError naming `source` on anything else.
+ *
+ * @example
+ * ```ts
+ * import { readNormalizer } from "./normalize_text.ts";
+ * const n = readNormalizer({ type: "BertNormalizer", lowercase: true }, "tokenizer.json");
+ * if (n?.type !== "BertNormalizer" || n.strip_accents !== null || !n.clean_text) throw new Error(JSON.stringify(n));
+ * let threw = false;
+ * try {
+ *   readNormalizer({ type: "Replace" }, "tokenizer.json");
+ * } catch (err) {
+ *   threw = err instanceof SyntaxError;
+ * }
+ * if (!threw) throw new Error("an unsupported normalizer should throw a SyntaxError");
+ * ```
+ */
 export function readNormalizer(json: unknown, source: string): NormalizerJson | null {
   if (json === null || json === undefined) return null;
   const j = json as Record<string, unknown>;

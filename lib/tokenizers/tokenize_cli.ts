@@ -13,7 +13,15 @@ import { parseTiktokenRanks } from "./tiktoken_ranks.ts";
 import type { Tokenizer, TokenizerType } from "./tokenizer.ts";
 import { TOKENIZER_TYPES, trainTokenizer } from "./train_tokenizer.ts";
 
-/** The task's help text. */
+/**
+ * The task's help text.
+ *
+ * @example
+ * ```ts
+ * import { TOKENIZE_HELP } from "./tokenize_cli.ts";
+ * if (!TOKENIZE_HELP.startsWith("Usage: deno task tokenize <command>")) throw new Error("unexpected help");
+ * ```
+ */
 export const TOKENIZE_HELP = `Usage: deno task tokenize <command> [options]
 
 Commands:
@@ -90,6 +98,15 @@ function _pieces(tok: Tokenizer, text: string): string[] {
 /**
  * Runs the tokenize task with command-line `args`; returns the exit code.
  * Errors are thrown (the task prints them as one line and exits 1).
+ *
+ * @example
+ * ```ts
+ * import { tokenizeCli } from "./tokenize_cli.ts";
+ * const lines: string[] = [];
+ * const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+ * const code = await tokenizeCli(["encode", "--tokenizer", "gpt2", "--json", "hello world"], io);
+ * if (code !== 0 || lines[0] !== "[31373,995]") throw new Error(`${code} ${lines}`);
+ * ```
  */
 export async function tokenizeCli(args: string[], io: CliOutput = CONSOLE): Promise<number> {
   const parsed = parseTaskArgs(args, {

@@ -10,7 +10,15 @@ import type { Tokenizer, TokenizerType } from "./tokenizer.ts";
 import { WordPieceTokenizer } from "./wordpiece_tokenizer.ts";
 import { WordTokenizer } from "./word_tokenizer.ts";
 
-/** The kinds {@linkcode trainTokenizer} trains. */
+/**
+ * The kinds {@linkcode trainTokenizer} trains.
+ *
+ * @example
+ * ```ts
+ * import { TOKENIZER_TYPES } from "./train_tokenizer.ts";
+ * if (TOKENIZER_TYPES.join() !== "bpe,wordpiece,word,char") throw new Error(TOKENIZER_TYPES.join());
+ * ```
+ */
 export const TOKENIZER_TYPES: readonly TokenizerType[] = ["bpe", "wordpiece", "word", "char"];
 
 /** What to train. */

@@ -7,10 +7,28 @@
 import type { RunConfig } from "../config/mod.ts";
 import { CharTokenizer, loadTokenizer, type Tokenizer, trainTokenizer } from "../tokenizers/mod.ts";
 
-/** Tokenizer names a language model trains with. */
+/**
+ * Tokenizer names a language model trains with.
+ *
+ * @example
+ * ```ts
+ * import { LANGUAGE_MODEL_TOKENIZERS } from "./language_model_tokenizer.ts";
+ * if (!LANGUAGE_MODEL_TOKENIZERS.includes("bpe") || LANGUAGE_MODEL_TOKENIZERS.includes("wordpiece")) {
+ *   throw new Error(LANGUAGE_MODEL_TOKENIZERS.join());
+ * }
+ * ```
+ */
 export const LANGUAGE_MODEL_TOKENIZERS: readonly string[] = ["char", "bpe", "gpt2"];
 
-/** BPE vocabulary size when `tokenizer.vocab_size` is not set. */
+/**
+ * BPE vocabulary size when `tokenizer.vocab_size` is not set.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BPE_VOCAB_SIZE } from "./language_model_tokenizer.ts";
+ * if (DEFAULT_BPE_VOCAB_SIZE !== 1024) throw new Error(String(DEFAULT_BPE_VOCAB_SIZE));
+ * ```
+ */
 export const DEFAULT_BPE_VOCAB_SIZE = 1024;
 
 /**
