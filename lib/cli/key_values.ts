@@ -39,6 +39,7 @@ export function parseKeyValues(args: string[], known: readonly string[], action:
     if (!known.includes(key)) {
       throw new RangeError(`Cannot ${action}: unknown key "${key}" (known: ${known.join(", ")})`);
     }
+    if (eq < 0) throw new SyntaxError(`Cannot ${action}: ${key} has no value (write ${key}=VALUE)`);
     kv.set(key, a.slice(eq + 1));
   }
   return {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 
 /**
  * Writes bytes or text to `path` atomically.
@@ -24,15 +25,16 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
-    let off = 0;
-    while (off < bytes.length) off += await file.write(bytes.subarray(off));
-    await file.syncData();
-  } finally {
-    file.close();
-  }
-  try {
+    try {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+      await file.syncData();
+    } finally {
+      file.close();
+    }
     await Deno.rename(tmp, path);
   } catch (err) {
+    // A failed write (a full disk) or rename leaves the target as it was and no temporary file behind.
     await Deno.remove(tmp).catch(() => {});
     throw err;
   }
@@ -70,7 +72,7 @@ export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
  * ```
  */
 export async function appendJsonLine(path: string, record: unknown): Promise<void> {
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const dir = dirname(path);
+  if (dir !== ".") await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { append: true });
 }
