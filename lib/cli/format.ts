@@ -34,7 +34,8 @@ export function formatDuration(seconds: number): string {
  * ```
  */
 export function formatRate(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(2)}k`;
+  // The unit follows the rounded value, so 999.6 is "1.00k", not "1000".
+  if (n >= 999_995) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 999.5) return `${(n / 1e3).toFixed(2)}k`;
   return n.toFixed(0);
 }

@@ -24,6 +24,8 @@ Deno.test("formatRate: plain below 1,000, k below a million, M above, two decima
   assert.equal(formatRate(1000), "1.00k");
   assert.equal(formatRate(4830), "4.83k");
   assert.equal(formatRate(999_000), "999.00k");
+  assert.equal(formatRate(999.6), "1.00k");
+  assert.equal(formatRate(999_999), "1.00M");
   assert.equal(formatRate(1e6), "1.00M");
   assert.equal(formatRate(2_345_678), "2.35M");
 });
