@@ -29,6 +29,13 @@ Deno.test("LoRA fine-tune: init_from a run, only adapters change, adapters saved
     "lora.dropout=0.1",
     "train.lr=1e-2",
   ]);
+  // The weights keep their tokenizer: another one is refused before a run folder is written.
+  const runsBefore = [...Deno.readDirSync(out)].length;
+  await assert.rejects(
+    () => trainLanguageModel({ ...ft, tokenizer: { name: "bpe", vocab_size: 300 } }),
+    /it was trained with tokenizer char \(got tokenizer\.name=bpe\)/,
+  );
+  assert.equal([...Deno.readDirSync(out)].length, runsBefore);
   const tuned = await trainLanguageModel(ft);
   const info = JSON.parse(await Deno.readTextFile(join(tuned.dir, "run.json")));
   assert.equal(info.parent, base.run_id);

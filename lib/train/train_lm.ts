@@ -269,6 +269,15 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   // init_from: a run (id or folder), or a Hugging Face folder (config.json + model.safetensors).
   const hfInit = cfg.init_from ? await isPretrainedFolder(cfg.init_from) : false;
   const initDir = cfg.init_from && !hfInit ? await findRunDir(cfg.out_dir, cfg.init_from) : null;
+  if (initDir) {
+    // Fine-tuned weights only make sense with the tokenizer they were trained on.
+    const from = (await readRunConfig(initDir)).tokenizer.name;
+    if (from !== cfg.tokenizer.name) {
+      throw new RangeError(
+        `Cannot initialise from ${initDir}: it was trained with tokenizer ${from} (got tokenizer.name=${cfg.tokenizer.name}); a fine-tune keeps its weights' tokenizer`,
+      );
+    }
+  }
   const backend = await initBackend(cfg.backend);
   // With safety on, the corpus is filtered (redacted) before anything sees it; a block refuses to train.
   const safetyEvents: SafetyEvent[] = [];
