@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import { CheckpointManager } from "../checkpoint/mod.ts";
-import { openRunStore, type RunStore } from "../query/mod.ts";
+import { getMetric } from "../eval/mod.ts";
+import { openRunStore, type Row, type RunStore } from "../query/mod.ts";
 import type { FindingInput } from "./finding.ts";
 
 /** Thresholds of {@linkcode findRunAnomalies}; every one has a default. */
@@ -262,30 +263,47 @@ export async function findRunAnomalies(storeDir = "artifacts", options: RunAnoma
       }
     }
 
-    for (
-      const r of await store.query(
-        `WITH e AS (SELECT run_id, dataset, split, metric, value, ci_low, ci_high FROM evals
-                    WHERE ci_low IS NOT NULL AND ci_high IS NOT NULL
-                    QUALIFY row_number() OVER (PARTITION BY run_id, dataset, split, metric
-                                               ORDER BY ts DESC NULLS LAST, step DESC NULLS LAST, value) = 1)
-         SELECT a.run_id AS a, b.run_id AS b, a.dataset, a.split, a.metric, a.value AS av, a.ci_low AS alo,
-                a.ci_high AS ahi, b.value AS bv, b.ci_low AS blo, b.ci_high AS bhi
-         FROM e a JOIN e b ON a.dataset = b.dataset AND a.split = b.split AND a.metric = b.metric
-                          AND a.run_id < b.run_id AND a.ci_low <= b.ci_high AND b.ci_low <= a.ci_high
-         ORDER BY a.dataset, a.split, a.metric, a.run_id, b.run_id`,
-      )
-    ) {
-      findings.push({
-        kind: "anomaly",
-        rule: "ci_overlap",
-        severity: "info",
-        path: runFile(r.a as string, "eval/metrics.ndjson"),
-        run_id: r.a as string,
-        symbol: `${r.dataset}/${r.split}/${r.metric}`,
-        message: `not distinguishable from run ${r.b} on ${r.dataset} ${r.split} ${r.metric}: ${_num(r.av)} [${
-          _num(r.alo)
-        }, ${_num(r.ahi)}] vs ${_num(r.bv)} [${_num(r.blo)}, ${_num(r.bhi)}] overlap`,
-      });
+    // Each run's latest interval against the best run's on the same dataset, split and metric (by the
+    // metric's direction): an overlap means the ranking between the two is not established. One finding
+    // per run, not per pair, so a store of many runs stays readable.
+    const latest = await store.query(
+      `SELECT run_id, dataset, split, metric, value, ci_low, ci_high FROM evals
+        WHERE ci_low IS NOT NULL AND ci_high IS NOT NULL AND isfinite(value)
+        QUALIFY row_number() OVER (PARTITION BY run_id, dataset, split, metric
+                                   ORDER BY ts DESC NULLS LAST, step DESC NULLS LAST, value) = 1
+        ORDER BY dataset, split, metric, run_id`,
+    );
+    const groups = new Map<string, Row[]>();
+    for (const r of latest) {
+      const key = `${r.dataset}/${r.split}/${r.metric}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, rows] of groups) {
+      const higher = _higherIsBetter(rows[0]!.metric as string);
+      if (higher === null || rows.length < 2) continue;
+      const value = (r: Row) => r.value as number;
+      const best = rows.reduce((b, r) => (higher ? value(r) > value(b) : value(r) < value(b)) ? r : b);
+      for (const r of rows) {
+        if (
+          r === best || (r.ci_low as number) > (best.ci_high as number) ||
+          (best.ci_low as number) > (r.ci_high as number)
+        ) {
+          continue;
+        }
+        findings.push({
+          kind: "anomaly",
+          rule: "ci_overlap",
+          severity: "info",
+          path: runFile(r.run_id as string, "eval/metrics.ndjson"),
+          run_id: r.run_id as string,
+          symbol: key,
+          message: `not distinguishable from the best run ${best.run_id} on ${r.dataset} ${r.split} ${r.metric} (${
+            higher ? "higher" : "lower"
+          } is better): ${_num(r.value)} [${_num(r.ci_low)}, ${_num(r.ci_high)}] vs ${_num(best.value)} [${
+            _num(best.ci_low)
+          }, ${_num(best.ci_high)}] overlap`,
+        });
+      }
     }
 
     for (const s of (await store.check()).skipped) {
@@ -304,4 +322,13 @@ export async function findRunAnomalies(storeDir = "artifacts", options: RunAnoma
     store.close();
   }
   return { findings, summary };
+}
+
+/** Whether higher values of `metric` are better, from the metrics registry; null for a metric it does not know. */
+function _higherIsBetter(metric: string): boolean | null {
+  try {
+    return getMetric(metric).higherIsBetter;
+  } catch {
+    return null;
+  }
 }

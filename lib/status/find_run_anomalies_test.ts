@@ -62,11 +62,11 @@ Deno.test("findRunAnomalies: NaN, spike, throughput drop, stuck run, flipped che
       [
         "ci_overlap",
         "info",
-        `runs/${A}/eval/metrics.ndjson`,
-        A,
+        `runs/${B}/eval/metrics.ndjson`,
+        B,
         "first-names/val/cross_entropy",
         null,
-        `not distinguishable from run ${B} on first-names val cross_entropy: 2.5 [2.4, 2.6] vs 2.55 [2.45, 2.65] overlap`,
+        `not distinguishable from the best run ${A} on first-names val cross_entropy (lower is better): 2.55 [2.45, 2.65] vs 2.5 [2.4, 2.6] overlap`,
       ],
     ]);
     assert.deepEqual(summary, {

@@ -36,12 +36,12 @@ Deno.test("statusReport: two reports of one tree are equal apart from their time
         "no_example/no_example",
         "no_example/no_example",
         "no_example/no_example",
-        // By path: run A's checkpoint, eval and metrics files, then run B's run.json.
+        // By path: run A's checkpoint and metrics files, then run B's eval file and run.json.
         "anomaly/checksum_failed",
-        "anomaly/ci_overlap",
         "anomaly/loss_spike",
         "anomaly/nan_loss",
         "anomaly/throughput_drop",
+        "anomaly/ci_overlap",
         "anomaly/stuck_run",
       ],
     );
