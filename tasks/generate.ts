@@ -20,7 +20,7 @@ Keys:
   temperature=T         0 = greedy; default the run's sample.temperature
   top_k=K               keep the K most likely tokens (0 = all)
   top_p=P               nucleus sampling: smallest set reaching probability P (1 = all)
-  stop=TEXT             stop after generating this character
+  stop=TEXT             stop once the generated text contains TEXT (printed up to and including it)
   seed=N                the same seed gives the same text (default: the run's seed)
   out_dir=PATH          where runs are (default artifacts/runs)
 
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     ? config.sample.prompt
     : String(parseYaml(promptRaw.startsWith('"') ? promptRaw : JSON.stringify(promptRaw)));
   const stop = kv.get("stop");
-  const stopTokens = stop === undefined ? [] : tokenizer.encode(stop);
+  if (stop === "") throw new RangeError("Cannot generate: stop= is empty (give the text to stop at)");
   // With the run's safety filters on, the prompt is checked first, and the output is
   // checked before it is shown (so it prints when complete rather than token by token).
   const safety = config.safety.enabled;
@@ -76,25 +76,34 @@ async function main(): Promise<number> {
   if (!safety) await Deno.stdout.write(enc.encode(prompt));
   const out: number[] = [];
   let shown = 0;
+  let stopped: string | undefined;
   for await (
     const id of streamTokens(model, ids, {
       maxNewTokens: num("max_new_tokens", 300),
       temperature: num("temperature", config.sample.temperature),
       topK: num("top_k", config.sample.top_k),
       topP: num("top_p", 1),
-      stopTokens,
       rng: Rng.stream(seed, "sample"),
     })
   ) {
     // Decode everything generated so far and print what is new: a byte-level token can hold part of a
     // character, which shows only once the token that completes it arrives.
     out.push(id);
-    const text = tokenizer.decode(out);
-    if (safety || text.endsWith("\uFFFD")) continue;
-    await Deno.stdout.write(enc.encode(text.slice(shown)));
-    shown = text.length;
+    let text = tokenizer.decode(out);
+    // A stop text may span tokens (BPE) or be part of one: cut right after it.
+    const at = stop === undefined ? -1 : text.indexOf(stop, Math.max(0, shown - stop.length + 1));
+    if (at >= 0) text = text.slice(0, at + stop!.length);
+    if (!safety && !(at < 0 && text.endsWith("\uFFFD"))) {
+      await Deno.stdout.write(enc.encode(text.slice(shown)));
+      shown = text.length;
+    }
+    if (at >= 0) {
+      stopped = text;
+      break;
+    }
   }
-  const generated = tokenizer.decode(out); // an unfinished character at the very end shows as U+FFFD
+  // An unfinished character at the very end shows as U+FFFD.
+  const generated = stopped ?? tokenizer.decode(out);
   if (!safety && generated.length > shown) await Deno.stdout.write(enc.encode(generated.slice(shown)));
   if (safety) {
     const checked = await sanitize(prompt + generated, { stage: "output", ...policy }).catch((err) => {

@@ -42,6 +42,19 @@ Deno.test("generate task: a BPE run continues a prompt with characters its corpu
   ])
     .output();
   assert.equal(new TextDecoder().decode(again.stdout), out, "the same seed gives the same text");
+
+  // stop=TEXT cuts right after the first occurrence in the generated text, across token boundaries.
+  const stopped = await taskCommand("generate", [
+    `run=${run}`,
+    `out_dir=${dir}`,
+    "prompt=Zoë 🐋",
+    "max_new_tokens=200",
+    "seed=5",
+    "stop=an",
+  ]).output();
+  assert.equal(stopped.code, 0, new TextDecoder().decode(stopped.stderr));
+  const cut = new TextDecoder().decode(stopped.stdout).replace(/\n$/, "").slice("Zoë 🐋".length);
+  assert.ok(cut.endsWith("an") && cut.indexOf("an") === cut.length - 2, JSON.stringify(cut));
   await Deno.remove(join(root, dir), { recursive: true });
 });
 
