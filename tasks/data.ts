@@ -10,13 +10,13 @@ import {
   listDatasets,
   loadDataset,
   loadText,
+  loadTokenizer,
   parseTaskArgs,
   runTask,
   splitDataset,
   stableStringify,
   tokenCache,
   verifySplit,
-  WordTokenizer,
 } from "../mod.ts";
 
 const HELP = `Usage: deno task data <command> [options]
@@ -33,9 +33,10 @@ Commands:
   verify DIR/split_manifest.json
                                recheck a split: corrupted files, records added, removed or changed, records
                                that would move; exit 1 on any
-  prepare NAME [--tokenizer FILE] [--out DIR]
+  prepare NAME [--tokenizer gpt2|FILE] [--out DIR]
                                encode a corpus once into a token cache (default DIR artifacts/cache) with
-                               the char tokenizer deno task train builds, or a saved tokenizer.json
+                               the char tokenizer deno task train builds, gpt2, or a saved tokenizer
+                               (tokenizer.json of any kind, .tiktoken, or a run folder)
 
 Local files: .txt (a record per non-empty line), .jsonl/.ndjson, .json (an array), .csv/.tsv and
 .parquet (through DuckDB), with --text-field (default text), --label-field and --id-field.
@@ -168,28 +169,15 @@ async function main(): Promise<number> {
       const name = need("a dataset name");
       const path = flag("tokenizer");
       const text = await loadText(name);
-      let tok: CharTokenizer | WordTokenizer;
-      if (path === undefined) tok = CharTokenizer.train(text);
-      else {
-        let json;
-        try {
-          json = JSON.parse(await Deno.readTextFile(path));
-        } catch (err) {
-          throw new SyntaxError(
-            `Cannot prepare: ${path} cannot be read as JSON (${(err as Error).message.split("\n")[0]})`,
-          );
-        }
-        if (json?.type === "char") tok = CharTokenizer.fromJSON(json, path);
-        else if (json?.type === "word") tok = WordTokenizer.fromJSON(json, path);
-        else throw new TypeError(`Cannot prepare: ${path} is not a char or word tokenizer.json (type ${json?.type})`);
-      }
+      // Any tokenizer codex loads: gpt2, a tokenizer.json (codex char/word, Hugging Face BPE/WordPiece), a .tiktoken file.
+      const tok = path === undefined ? CharTokenizer.train(text).asTokenizer() : await loadTokenizer(path);
       console.log(
-        `encoding ${text.length} characters of ${name} (${tok.toJSON().type} tokenizer, ${tok.vocabSize} ids)`,
+        `encoding ${text.length} characters of ${name} (${tok.type} tokenizer, ${tok.vocabSize} ids)`,
       );
       const t0 = performance.now();
       const r = await tokenCache(
         text,
-        { id: stableStringify(tok.toJSON()), encode: (t) => tok.encode(t) },
+        { id: stableStringify(tok.toJSON()), encode: (t) => tok.encodeIds(t) },
         flag("out") ?? "artifacts/cache",
       );
       const seconds = ((performance.now() - t0) / 1000).toFixed(2);

@@ -36,3 +36,28 @@ Deno.test("data task: list, split, verify, and one-line errors", async () => {
   assert.match(text(unknown.stderr).trim(), /^error: Cannot run data: unknown command "frobnicate"/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("data task: prepare builds a token cache with GPT-2 or a saved BPE tokenizer, then reuses it", async () => {
+  const dir = await Deno.makeTempDir();
+  const gpt2 = await run(["prepare", "first-names", "--tokenizer", "gpt2", "--out", dir]);
+  assert.equal(gpt2.code, 0, text(gpt2.stderr));
+  assert.match(text(gpt2.stdout), /\(bpe tokenizer, 50257 ids\)\nbuilt .+\.bin: \d+ tokens \(Uint16Array\)/);
+  const again = await run(["prepare", "first-names", "--tokenizer", "gpt2", "--out", dir]);
+  assert.match(text(again.stdout), /\nreused .+\.bin/);
+  const bpe = join(dir, "bpe.json");
+  const trained = await taskCommand("tokenize", [
+    "train",
+    "--type",
+    "bpe",
+    "--vocab-size",
+    "300",
+    "--data",
+    "first-names",
+    "--out",
+    bpe,
+  ]).output();
+  assert.equal(trained.code, 0, text(trained.stderr));
+  const own = await run(["prepare", "first-names", "--tokenizer", bpe, "--out", dir]);
+  assert.match(text(own.stdout), /\(bpe tokenizer, 300 ids\)\nbuilt /);
+  await Deno.remove(dir, { recursive: true });
+});
