@@ -21,8 +21,9 @@ the failing cell's error otherwise.
 Setup, unless --no-setup:
   - if "jupyter nbconvert" is missing and this runs as root with apt-get, installs
     Debian's jupyter-nbconvert and jupyter-client (apt-get update only if needed);
-  - installs the Deno kernelspec ("deno") for this Deno binary with
-    deno jupyter --install, unless it already points here.
+  - installs the Deno kernelspec ("deno") with deno jupyter --install when there is
+    none; when yours runs another Deno binary it is left as it is, and the notebooks
+    run with a kernelspec for this binary in artifacts/jupyter (through JUPYTER_PATH).
 
 --out DIR      where executed notebooks go (default artifacts/notebooks)
 --setup-only   set Jupyter up and stop
@@ -94,25 +95,46 @@ async function samePath(a: string, b: string): Promise<boolean> {
   }
 }
 
-/** Makes the "deno" kernelspec point at this Deno binary. */
-async function ensureKernel(setup: boolean): Promise<string> {
+/**
+ * A "deno" kernelspec that runs this Deno binary, and the environment nbconvert needs to find it.
+ * With no "deno" kernelspec yet, `deno jupyter --install` makes one (what a Jupyter user wants anyway).
+ * One that runs another Deno binary is the user's: it is not overwritten; a private kernelspec in
+ * artifacts/jupyter comes first through JUPYTER_PATH instead.
+ */
+async function ensureKernel(setup: boolean, root: string): Promise<Record<string, string>> {
   const deno = Deno.execPath();
-  const current = await kernelBinary();
-  if (current !== undefined && await samePath(current, deno)) return current;
+  let current = await kernelBinary();
+  if (current === undefined && setup) {
+    const install = await run(deno, ["jupyter", "--install"]);
+    if (install.code !== 0) throw new Error(`Cannot install the Deno kernel: ${lastLine(install.stderr)}`);
+    current = await kernelBinary();
+    console.log(`notebooks: Deno kernel installed (${current ?? "not found after install"})`);
+  }
+  if (current !== undefined && await samePath(current, deno)) return {};
   if (!setup) {
     throw new Error(
       `Cannot run notebooks: the "deno" kernel ${current ? `runs ${current}, not ${deno}` : "is not installed"} ` +
-        "(run deno jupyter --install)",
+        "(run deno jupyter --install, or leave out --no-setup)",
     );
   }
-  const install = await run(deno, ["jupyter", "--install", "--force"]);
-  if (install.code !== 0) throw new Error(`Cannot install the Deno kernel: ${lastLine(install.stderr)}`);
-  const now = await kernelBinary();
-  if (now === undefined || !await samePath(now, deno)) {
-    throw new Error(`Cannot install the Deno kernel: the kernelspec runs ${now ?? "nothing"}, not ${deno}`);
+  const dir = join(root, "artifacts", "jupyter");
+  await Deno.mkdir(join(dir, "kernels", "deno"), { recursive: true });
+  const spec = {
+    argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: "Deno",
+    language: "typescript",
+  };
+  await Deno.writeTextFile(join(dir, "kernels", "deno", "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  const env = { JUPYTER_PATH: dir };
+  const seen = await run("jupyter", ["kernelspec", "list", "--json"], env);
+  const argv0 = (JSON.parse(seen.stdout || "{}").kernelspecs?.deno?.spec?.argv ?? [])[0] as string | undefined;
+  if (argv0 === undefined || !await samePath(argv0, deno)) {
+    throw new Error(`Cannot run notebooks: Jupyter does not pick up the kernelspec in ${dir} (it finds ${argv0})`);
   }
-  console.log(`notebooks: Deno kernel installed (${now})`);
-  return now;
+  console.log(
+    `notebooks: running this Deno (${deno}) through ${dir}; your "deno" kernel (${current}) is left as it is`,
+  );
+  return env;
 }
 
 /** The part of nbconvert's stderr that names the failing cell and its error. */
@@ -143,7 +165,7 @@ async function main(): Promise<number> {
   const outDir = resolve(typeof flags.out === "string" ? flags.out : join(root, "artifacts", "notebooks"));
 
   await ensureJupyter(setup);
-  await ensureKernel(setup);
+  const kernelEnv = await ensureKernel(setup, root);
   if (flags["setup-only"]) return 0;
 
   let notebooks = positionals.map((p) => resolve(p));
@@ -179,7 +201,7 @@ async function main(): Promise<number> {
       "--output",
       name,
       path,
-    ], { NO_COLOR: "1" });
+    ], { NO_COLOR: "1", ...kernelEnv });
     const took = formatDuration((performance.now() - t0) / 1000);
     if (result.code !== 0) {
       failed++;
