@@ -7,7 +7,7 @@
  */
 import { oneHot, tf } from "../backend/mod.ts";
 import type { LanguageModel } from "../models/mod.ts";
-import { allWindows } from "../train/mod.ts";
+import { allWindows, evalWindowsPerBatch } from "../train/mod.ts";
 
 /** One window of a split, as `eval/predictions.ndjson` records it. */
 export interface WindowPrediction {
@@ -56,7 +56,7 @@ export function scoreLanguageModel(
 ): LanguageModelScores {
   const T = model.config.block_size, V = model.config.vocab_size;
   const out: LanguageModelScores = { losses: [], hits: [], tokens: 0, windows: [] };
-  for (const b of allWindows(ids, options.batch ?? 32, T)) {
+  for (const b of allWindows(ids, options.batch ?? evalWindowsPerBatch(T, V, 32), T)) {
     const [nll, argmax] = tf.tidy(() => {
       const logits = model.logits(b.x, b.batch, b.time);
       const picked = tf.sum(tf.mul(tf.logSoftmax(logits), oneHot(tf.tensor1d(b.y, "int32"), V)), -1);

@@ -13,6 +13,25 @@ export interface Batch {
   time: number;
 }
 
+/** Floats one evaluation forward pass may put in its `[windows * T, V]` logits (32 MiB). */
+export const EVAL_LOGITS_BUDGET = 8 * 1024 * 1024;
+
+/**
+ * Windows per evaluation forward pass: `max`, or fewer when the logits of a
+ * large vocabulary would not fit {@linkcode EVAL_LOGITS_BUDGET} (GPT-2's
+ * 50,257 ids at 64 tokens: 2 windows), never fewer than 1.
+ *
+ * @example
+ * ```ts
+ * import { evalWindowsPerBatch } from "./batches.ts";
+ * if (evalWindowsPerBatch(64, 83, 48) !== 48) throw new Error("a char vocabulary keeps the full batch");
+ * if (evalWindowsPerBatch(64, 50257, 48) !== 2) throw new Error("GPT-2's vocabulary shrinks it");
+ * ```
+ */
+export function evalWindowsPerBatch(T: number, V: number, max: number): number {
+  return Math.max(1, Math.min(max, Math.floor(EVAL_LOGITS_BUDGET / (T * V))));
+}
+
 function fill(data: ArrayLike<number>, starts: number[], T: number): Batch {
   const B = starts.length;
   const x = new Int32Array(B * T), y = new Int32Array(B * T);

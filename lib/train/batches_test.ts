@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
-import { allWindows, evenBatches, randomBatch } from "./batches.ts";
+import { allWindows, EVAL_LOGITS_BUDGET, evalWindowsPerBatch, evenBatches, randomBatch } from "./batches.ts";
 
 /** Tokens 0, 1, ..., n-1: a window's first input token is its start offset. */
 const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -74,4 +74,11 @@ Deno.test("batches: a split shorter than block_size + 1 is a RangeError naming t
       return true;
     });
   }
+});
+
+Deno.test("evalWindowsPerBatch: a large vocabulary shrinks evaluation batches to fit the logits budget, never below 1", () => {
+  assert.equal(evalWindowsPerBatch(64, 83, 48), 48);
+  assert.equal(evalWindowsPerBatch(64, 50257, 48), Math.floor(EVAL_LOGITS_BUDGET / (64 * 50257)));
+  assert.ok(evalWindowsPerBatch(64, 50257, 48) * 64 * 50257 <= EVAL_LOGITS_BUDGET);
+  assert.equal(evalWindowsPerBatch(1024, 50257, 32), 1);
 });

@@ -17,7 +17,14 @@ export { accumulateGradients, AdamW, type AdamWOptions, clipByGlobalNorm } from 
 export { Sgd, type SgdOptions } from "./sgd.ts";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.ts";
 export { learningRate, type LrSchedule } from "./schedule.ts";
-export { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
+export {
+  allWindows,
+  type Batch,
+  EVAL_LOGITS_BUDGET,
+  evalWindowsPerBatch,
+  evenBatches,
+  randomBatch,
+} from "./batches.ts";
 export { loadRunModel, type RunModel } from "./load_run_model.ts";
 export {
   DEFAULT_BPE_VOCAB_SIZE,

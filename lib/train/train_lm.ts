@@ -35,7 +35,7 @@ import { loadTokenizer } from "../tokenizers/mod.ts";
 import { languageModelTokenizer } from "./language_model_tokenizer.ts";
 import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
 import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
-import { allWindows, type Batch, evenBatches, randomBatch } from "./batches.ts";
+import { allWindows, type Batch, evalWindowsPerBatch, evenBatches, randomBatch } from "./batches.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { DataParallel } from "./data_parallel.ts";
 import { learningRate } from "./schedule.ts";
@@ -441,7 +441,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     // Periodic evaluations use the same eval_batches windows each time; the
     // last one passes over every window of the validation split.
     const evaluate = (full: boolean) => {
-      const valBatches = full ? allWindows(val, 4 * B, T) : evalVal;
+      const valBatches = full ? allWindows(val, evalWindowsPerBatch(T, tokenizer.vocabSize, 4 * B), T) : evalVal;
       const valLoss = meanLoss(model, valBatches);
       const trainLoss = meanLoss(model, evalTrain);
       lastVal = valLoss;
