@@ -40,6 +40,10 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
       ],
       ["data=wiki", /^error: .*unknown data "wiki" \(available: first-names, moby-dick, sotu, spam-assassin\)$/],
       [
+        "data=notes/corpus.txt",
+        /unknown data "notes\/corpus\.txt" \(available: .*; a local file goes in data\.name=notes\/corpus\.txt\)$/,
+      ],
+      [
         "train.max_stepz=5",
         /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\); use \+train.max_stepz=\.\.\. to add it$/,
       ],

@@ -255,7 +255,9 @@ export async function compose(
     if (options.length && typeof o.value === "string") {
       if (!options.includes(o.value)) {
         throw new RangeError(
-          `Cannot apply override ${o.raw}: unknown ${o.key} "${o.value}" (available: ${options.join(", ")})`,
+          `Cannot apply override ${o.raw}: unknown ${o.key} "${o.value}" (available: ${options.join(", ")}${
+            o.key === "data" && /[/.]/.test(o.value) ? `; a local file goes in data.name=${o.value}` : ""
+          })`,
         );
       }
       if (!choices.has(o.key)) {

@@ -10,8 +10,10 @@ import { loadLocalDataset, type LocalOptions } from "./load_local_dataset.ts";
 import type { Dataset } from "./types.ts";
 
 /**
- * Loads a registered dataset's text as one string (what `deno task train`
- * trains on). An entry without its own text gives its records' texts, one
+ * Loads a dataset's text as one string (what `deno task train` trains on):
+ * a registered name (an entry without its own text gives its records'
+ * texts, one per line), or a local file (`data.name=notes/corpus.txt`): a
+ * text file as it is, a JSONL/CSV/Parquet file as its records' texts, one
  * per line.
  *
  * @example
@@ -22,6 +24,12 @@ import type { Dataset } from "./types.ts";
  * ```
  */
 export async function loadText(name: string): Promise<string> {
+  if (!_isRegistered(name) && /[/.]/.test(name)) {
+    // A local file: a text file whole (blank lines and all), a structured one as its records' texts, one per line.
+    const plain = /\.(txt|text|md)$/i.test(name);
+    const { records } = await loadLocalDataset(name, plain ? { unit: "file" } : {});
+    return plain ? records.map((r) => r.text).join("") : records.map((r) => r.text).join("\n") + "\n";
+  }
   const entry = _datasetEntry(name);
   if (entry.load) return await entry.load();
   return (await entry.records!()).records.map((r) => r.text).join("\n") + "\n";

@@ -35,3 +35,16 @@ Deno.test("loadDataset: a path goes to the local loaders; an unknown name lists 
   });
   await assert.rejects(() => loadText("wikipedia"), /unknown dataset "wikipedia"/);
 });
+
+Deno.test("loadText: a local text file is the training text as it is, blank lines kept; JSONL gives one text per line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/p.txt`, "para one\n\npara two\n");
+    assert.equal(await loadText(`${dir}/p.txt`), "para one\n\npara two\n");
+    await Deno.writeTextFile(`${dir}/r.jsonl`, '{"text":"a b"}\n{"text":"c"}\n');
+    assert.equal(await loadText(`${dir}/r.jsonl`), "a b\nc\n");
+    await assert.rejects(() => loadText(`${dir}/missing.txt`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
