@@ -1,7 +1,7 @@
 // `deno task eval` as users run it, with the task's own permissions.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { taskCommand } from "./_task.ts";
+import { root, taskCommand, testRunsDir } from "./_task.ts";
 
 const run = (args: string[]) => taskCommand("eval", args).output();
 
@@ -42,4 +42,50 @@ Deno.test("eval task: a predictions file prints a table with intervals and write
   assert.match(text, /95% percentile intervals, 200 resamples/);
   assert.ok((await Deno.stat(join(dir, "p.eval", "metrics.csv"))).isFile);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("train and eval tasks: a classifier on a local JSONL file with its own text and label fields", async () => {
+  const dir = await testRunsDir();
+  const words = { pos: ["great", "love", "best"], neg: ["awful", "hate", "worst"] } as const;
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const label = i % 2 ? "pos" : "neg";
+    lines.push(
+      JSON.stringify({ review: `the film was ${words[label][i % 3]} and ${words[label][(i + 1) % 3]}`, y: label }),
+    );
+  }
+  const file = join(dir, "reviews.jsonl");
+  await Deno.writeTextFile(join(root, file), lines.join("\n") + "\n");
+  const train = await taskCommand("train", [
+    "model=bow-linear",
+    "tokenizer=word",
+    "train=classify",
+    "train.max_steps=60",
+    `data.name=${file}`,
+    "+data.text_field=review",
+    "+data.label_field=y",
+    `out_dir=${dir}`,
+  ]).output();
+  const out = new TextDecoder().decode(train.stdout);
+  assert.equal(train.code, 0, new TextDecoder().decode(train.stderr));
+  assert.match(out, /test +loss \d\.\d+, accuracy 1\.0000/);
+  const [run] = [...Deno.readDirSync(join(root, dir))].filter((e) => e.isDirectory).map((e) => e.name);
+  const ev = await taskCommand("eval", [`run=${run}`, `out_dir=${dir}`]).output();
+  assert.equal(ev.code, 0, new TextDecoder().decode(ev.stderr));
+  assert.match(new TextDecoder().decode(ev.stdout), /accuracy +1\.0000/);
+
+  // Without the field names the file's records have no "text": one line naming the file, the record and its fields.
+  const bad = await taskCommand("train", [
+    "model=bow-linear",
+    "tokenizer=word",
+    "train=classify",
+    `data.name=${file}`,
+    `out_dir=${dir}`,
+  ])
+    .output();
+  const err = new TextDecoder().decode(bad.stderr).trim().split("\n");
+  assert.equal(bad.code, 1);
+  assert.equal(err.length, 1, err.join(" | "));
+  assert.match(err[0]!, /reviews\.jsonl record 1 has no field "text" \(fields: review, y\)/);
+  await Deno.remove(join(root, dir), { recursive: true });
 });

@@ -29,6 +29,10 @@ export interface RunConfig {
     val_fraction: number;
     /** Classification: tokens kept per example (after [CLS]); default 256. */
     max_tokens?: number;
+    /** Classification on a local file: the field holding the text (default `text`). */
+    text_field?: string;
+    /** Classification on a local file: the field holding the label (default `label`). */
+    label_field?: string;
   };
   /**
    * Language models: `char`, `bpe` (byte-level BPE trained on the training
@@ -136,6 +140,8 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     /** The last fraction of the text is held out for validation. */
     val_fraction: z.number().gt(0).lt(1),
     max_tokens: z.number().int().positive().optional(),
+    text_field: z.string().min(1).optional(),
+    label_field: z.string().min(1).optional(),
   }),
   tokenizer: z.strictObject({
     name: z.enum(["char", "word", "bpe", "gpt2"]),

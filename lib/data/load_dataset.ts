@@ -59,3 +59,30 @@ export async function loadDataset(name: string, options: LocalOptions = {}): Pro
   }
   return datasetFromRecords(card, [{ id: name, text: await load!() }]);
 }
+
+/**
+ * Loads a dataset for classification: {@linkcode loadDataset} with the
+ * label read from `label_field` (default `label`) and the text from
+ * `text_field` (default `text`) when `name` is a local file; registered
+ * datasets carry their own labels. A local file whose records lack the
+ * field is an error naming the file, the record and the fields it has.
+ *
+ * @example
+ * ```ts
+ * import { loadLabelledDataset } from "./load_dataset.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/mail.jsonl`, '{"body":"win now","class":"spam"}\n{"body":"lunch?","class":"ham"}\n');
+ * const ds = await loadLabelledDataset(`${dir}/mail.jsonl`, { text_field: "body", label_field: "class" });
+ * if (ds.records.map((r) => r.label).join() !== "spam,ham") throw new Error("labels not read");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function loadLabelledDataset(
+  name: string,
+  fields: { text_field?: string; label_field?: string } = {},
+): Promise<Dataset> {
+  return loadDataset(name, {
+    label_field: fields.label_field ?? "label",
+    ...(fields.text_field ? { text_field: fields.text_field } : {}),
+  });
+}

@@ -8,7 +8,7 @@
  */
 export type { DataRecord, Dataset, DatasetCard, DatasetTask } from "./types.ts";
 export { type DatasetEntry, listDatasets, registerDataset } from "./dataset_registry.ts";
-export { loadDataset, loadText } from "./load_dataset.ts";
+export { loadDataset, loadLabelledDataset, loadText } from "./load_dataset.ts";
 export { loadLocalDataset, type LocalOptions } from "./load_local_dataset.ts";
 export { datasetFromRecords } from "./dataset_from_records.ts";
 export { datasetContentHash, recordContentHash } from "./dataset_content_hash.ts";

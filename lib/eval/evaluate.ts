@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { RunConfig } from "../config/mod.ts";
-import { loadDataset, loadText, type SplitManifest, splitTail } from "../data/mod.ts";
+import { loadLabelledDataset, loadText, type SplitManifest, splitTail } from "../data/mod.ts";
 import {
   type ClassificationModel,
   generate,
@@ -300,7 +300,7 @@ async function classifierRecords(
   labels: readonly string[],
   ctx: (RunContext & { split: SplitManifest }) | null,
 ) {
-  const ds = await loadDataset(dataset);
+  const ds = await loadLabelledDataset(dataset, ctx && dataset === ctx.config.data.name ? ctx.config.data : {});
   let records = ds.records;
   if (ctx && dataset === ctx.config.data.name && split !== "all") {
     const entry = ctx.split.splits[split as "train"];

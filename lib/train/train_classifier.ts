@@ -13,7 +13,13 @@ import { join } from "node:path";
 import { initBackend, tf } from "../backend/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { configHash, configToYaml, type RunConfig, validateRunConfig } from "../config/mod.ts";
-import { type DataRecord, EpochBatcher, type EpochBatcherState, loadDataset, splitDataset } from "../data/mod.ts";
+import {
+  type DataRecord,
+  EpochBatcher,
+  type EpochBatcherState,
+  loadLabelledDataset,
+  splitDataset,
+} from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/mod.ts";
 import {
   type ClassificationModel,
@@ -135,7 +141,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
   }
   if (tc.workers > 1) log("Classification trains on one core (train.workers is ignored)");
   const backend = await initBackend(cfg.backend);
-  const ds = await loadDataset(cfg.data.name);
+  const ds = await loadLabelledDataset(cfg.data.name, cfg.data);
   const unlabelled = ds.records.find((r) => r.label === undefined);
   if (unlabelled) {
     throw new TypeError(`Cannot train a classifier on ${cfg.data.name}: record ${unlabelled.id} has no label`);
