@@ -119,27 +119,34 @@ async function runSweep(overrides: string[], concurrency: number | undefined): P
   );
   // Match trials to their runs through the run names.
   const outDirs = [...new Set(configs.map((c) => c.out_dir))];
-  const runs = new Map<string, { run_id: string; status: string; val: number | null }>();
+  const runs = new Map<string, { run_id: string; status: string; val: number | null; val_per_char: number | null }>();
   for (const dir of outDirs) {
     for (const id of await listRunIds(dir)) {
       const info = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
       if (info.sweep_id !== sweepId) continue;
-      let val: number | null = null;
+      let val: number | null = null, valPerChar: number | null = null;
       try {
-        val = JSON.parse(await Deno.readTextFile(`${dir}/${id}/summary.json`)).final_val_loss;
+        const summary = JSON.parse(await Deno.readTextFile(`${dir}/${id}/summary.json`));
+        val = summary.final_val_loss;
+        valPerChar = summary.final_val_nats_per_char ?? null; // language models: comparable across tokenizers
       } catch {
         // no summary: the trial failed
       }
-      runs.set(info.name, { run_id: id, status: info.status, val });
+      runs.set(info.name, { run_id: id, status: info.status, val, val_per_char: valPerChar });
     }
   }
-  const rows = results.map((r) => ({ ...r, ...(runs.get(r.name) ?? { run_id: "", status: "failed", val: null }) }));
-  const head = ["trial", "overrides", "status", "val loss", "wall", "run"];
+  const rows = results.map((r) => ({
+    ...r,
+    ...(runs.get(r.name) ?? { run_id: "", status: "failed", val: null, val_per_char: null }),
+  }));
+  const perChar = rows.some((r) => r.val_per_char !== null && r.val_per_char !== r.val);
+  const head = ["trial", "overrides", "status", "val loss", ...(perChar ? ["nats/char"] : []), "wall", "run"];
   const cells = rows.map((r) => [
     String(r.trial),
     r.overrides,
     r.code === 0 ? r.status : `failed (exit ${r.code}, see trial-${r.trial}.log)`,
     r.val === null ? "" : r.val.toFixed(4),
+    ...(perChar ? [r.val_per_char === null ? "" : r.val_per_char.toFixed(4)] : []),
     formatDuration(r.wall_s),
     r.run_id,
   ]);
