@@ -93,7 +93,12 @@ export async function renderRunReport(runDir: string, options: RunReportOptions 
   }
   sections.push(section("Training", training.join("\n")));
   sections.push(
-    section("System", system.length ? chart(() => systemUsage(system, { width })) : missing("no system samples")),
+    section(
+      "System",
+      system.length > 1 ? chart(() => systemUsage(system, { width })) : missing(
+        system.length ? "one system sample: the run was shorter than the 2 s sampling interval" : "no system samples",
+      ),
+    ),
   );
 
   const evalParts: string[] = [];
