@@ -25,7 +25,7 @@ import { TOKENIZER_TYPES, trainTokenizer } from "./train_tokenizer.ts";
 export const TOKENIZE_HELP = `Usage: deno task tokenize <command> [options]
 
 Commands:
-  train --type bpe|wordpiece|word|char --vocab-size N --out FILE [--data NAME|FILE]
+  train --type bpe|wordpiece|word|char --vocab-size N --out FILE [--data NAME|FILE [--text-field F]]
         [--min-frequency N] [--special TOKEN,TOKEN] [--cased]
                  train on a registry corpus (default moby-dick) or a local file, with progress;
                  writes a tokenizer.json (Hugging Face form for bpe and wordpiece)
@@ -67,10 +67,10 @@ async function _readStdin(): Promise<string> {
 }
 
 /** The texts of a registry corpus, a .txt file (whole), or another local dataset file (its records). */
-async function _corpus(name: string): Promise<string[]> {
+async function _corpus(name: string, textField?: string): Promise<string[]> {
   if (listDatasets().some((d) => d.name === name)) return [await loadText(name)];
   if (/\.(txt|md)$/i.test(name)) return [await Deno.readTextFile(name)];
-  return (await loadDataset(name)).records.map((r) => r.text);
+  return (await loadDataset(name, textField ? { text_field: textField } : {})).records.map((r) => r.text);
 }
 
 function _ids(raw: string, cmd: string): number[] {
@@ -117,6 +117,7 @@ export async function tokenizeCli(args: string[], io: CliOutput = CONSOLE): Prom
     special: { type: "string" },
     cased: { type: "boolean" },
     data: { type: "string" },
+    "text-field": { type: "string" },
     out: { type: "string" },
     tokenizer: { type: "string", short: "t" },
     file: { type: "string" },
@@ -164,7 +165,7 @@ export async function tokenizeCli(args: string[], io: CliOutput = CONSOLE): Prom
       const vocabSize = int("vocab-size");
       const out = need("out", "FILE");
       const data = flag("data") ?? "moby-dick";
-      const texts = await _corpus(data);
+      const texts = await _corpus(data, flag("text-field"));
       const chars = texts.reduce((n, t) => n + t.length, 0);
       io.err(`training ${type} to ${vocabSize} tokens on ${data} (${chars.toLocaleString("en-US")} characters)`);
       const progress = new ProgressLine(16);
@@ -219,7 +220,7 @@ export async function tokenizeCli(args: string[], io: CliOutput = CONSOLE): Prom
       const text = rest.length > 0
         ? rest.join(" ")
         : flag("data") !== undefined
-        ? (await _corpus(flag("data")!)).join("\n")
+        ? (await _corpus(flag("data")!, flag("text-field"))).join("\n")
         : "Call me Ishmael. Some years ago\u2014never mind how long precisely\u2014having little or no money in my purse.";
       io.out(`tokenizer   ${name} (${tok.type})`);
       io.out(`vocabulary  ${tok.vocabSize.toLocaleString("en-US")} ids`);

@@ -90,3 +90,34 @@ Deno.test("tokenize task: train with progress, inspect and export", async () => 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tokenize train: a local JSONL corpus with its own text field (--text-field)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ body: `whale ship sea ${i % 5}`, n: i }));
+    await Deno.writeTextFile(`${dir}/c.jsonl`, lines.join("\n") + "\n");
+    const out = `${dir}/wp.json`;
+    await assert.rejects(
+      run(["train", "--type", "wordpiece", "--vocab-size", "60", "--data", `${dir}/c.jsonl`, "--out", out]),
+      /record 1 has no field "text" \(fields: body, n\)/,
+    );
+    const r = await run([
+      "train",
+      "--type",
+      "wordpiece",
+      "--vocab-size",
+      "60",
+      "--data",
+      `${dir}/c.jsonl`,
+      "--text-field",
+      "body",
+      "--out",
+      out,
+    ]);
+    assert.equal(r.code, 0, r.err.join("\n"));
+    const tok = await loadTokenizer(out);
+    assert.deepEqual(tok.decode(tok.encode("whale ship")), "whale ship");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
