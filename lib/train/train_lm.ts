@@ -337,11 +337,10 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   }
   // LoRA: adapters on the chosen layers, the base frozen; only the adapters train.
   let lora: Lora | null = null;
+  // The workers hold plain models, so LoRA runs on the main thread only.
+  const workers = cfg.lora.r > 0 ? 1 : tc.workers;
+  if (workers < tc.workers) log(`LoRA trains on one core (train.workers=${tc.workers} is ignored)`);
   if (cfg.lora.r > 0) {
-    if (tc.workers > 1) {
-      model.dispose();
-      throw new RangeError(`Cannot train with LoRA on ${tc.workers} workers yet: set train.workers=1`);
-    }
     lora = Lora.apply(model, {
       r: cfg.lora.r,
       alpha: cfg.lora.alpha,
@@ -399,7 +398,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   // Replicas on the other cores (train.workers - 1 of them), if asked for.
   let parallel: DataParallel;
   try {
-    parallel = await DataParallel.start(tc.workers, modelName, modelConfig, backend.name);
+    parallel = await DataParallel.start(workers, modelName, modelConfig, backend.name);
   } catch (err) {
     await run.end("failed", (err as Error).message);
     throw err;
