@@ -9,6 +9,11 @@ import { _datasetEntry, _isRegistered } from "./dataset_registry.ts";
 import { loadLocalDataset, type LocalOptions } from "./load_local_dataset.ts";
 import type { Dataset } from "./types.ts";
 
+/** A name that is not registered and looks like a path (has a `/` or a `.`) is a local file. */
+function _isLocalPath(name: string): boolean {
+  return !_isRegistered(name) && /[/.]/.test(name);
+}
+
 /**
  * Loads a dataset's text as one string (what `deno task train` trains on):
  * a registered name (an entry without its own text gives its records'
@@ -24,7 +29,7 @@ import type { Dataset } from "./types.ts";
  * ```
  */
 export async function loadText(name: string): Promise<string> {
-  if (!_isRegistered(name) && /[/.]/.test(name)) {
+  if (_isLocalPath(name)) {
     // A local file: a text file whole (blank lines and all), a structured one as its records' texts, one per line.
     const plain = /\.(txt|text|md)$/i.test(name);
     const { records } = await loadLocalDataset(name, plain ? { unit: "file" } : {});
@@ -51,7 +56,7 @@ export async function loadText(name: string): Promise<string> {
  * ```
  */
 export async function loadDataset(name: string, options: LocalOptions = {}): Promise<Dataset> {
-  if (!_isRegistered(name) && /[/.]/.test(name)) return await loadLocalDataset(name, options);
+  if (_isLocalPath(name)) return await loadLocalDataset(name, options);
   const { load, records, ...card } = _datasetEntry(name);
   if (records) {
     const r = await records();

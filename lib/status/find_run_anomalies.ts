@@ -276,7 +276,9 @@ export async function findRunAnomalies(storeDir = "artifacts", options: RunAnoma
     const groups = new Map<string, Row[]>();
     for (const r of latest) {
       const key = `${r.dataset}/${r.split}/${r.metric}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      const group = groups.get(key);
+      if (group) group.push(r);
+      else groups.set(key, [r]);
     }
     for (const [key, rows] of groups) {
       const higher = _higherIsBetter(rows[0]!.metric as string);

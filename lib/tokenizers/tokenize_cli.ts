@@ -68,8 +68,7 @@ async function _readStdin(): Promise<string> {
 
 /** The texts of a registry corpus, a .txt file (whole), or another local dataset file (its records). */
 async function _corpus(name: string, textField?: string): Promise<string[]> {
-  if (listDatasets().some((d) => d.name === name)) return [await loadText(name)];
-  if (/\.(txt|md)$/i.test(name)) return [await Deno.readTextFile(name)];
+  if (listDatasets().some((d) => d.name === name) || /\.(txt|text|md)$/i.test(name)) return [await loadText(name)];
   return (await loadDataset(name, textField ? { text_field: textField } : {})).records.map((r) => r.text);
 }
 

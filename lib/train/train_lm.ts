@@ -649,14 +649,6 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
 
 function _codePoints(s: string): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdbff || i + 1 >= s.length) n++;
-    else {
-      const d = s.charCodeAt(i + 1);
-      n++;
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-  }
+  for (const _ of s) n++; // string iteration goes by code point
   return n;
 }
