@@ -1,6 +1,9 @@
 /**
- * Chooses and starts the TensorFlow.js backend: `wasm` (default, SIMD),
- * `cpu` (pure JS reference), or `node` (tfjs-node, only when importable).
+ * Chooses and starts the compute backend: `native` (ONNX Runtime's CPU
+ * kernels for the heavy work, under tfjs's wasm backend for the rest),
+ * `wasm` (tfjs-backend-wasm alone, SIMD), `cpu` (pure JS reference), `node`
+ * (tfjs-node, only when importable), or `auto` (native when ONNX Runtime
+ * loads here, else wasm, saying why).
  *
  * @module
  */
@@ -8,9 +11,10 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { registerMissingKernels } from "./kernels.ts";
+import { nativeStatus } from "./native_runtime.ts";
 
 /** The backends codex knows. */
-export const BACKENDS = ["wasm", "cpu", "node"] as const;
+export const BACKENDS = ["native", "wasm", "cpu", "node"] as const;
 /** A backend name. */
 export type BackendName = typeof BACKENDS[number];
 
@@ -20,11 +24,24 @@ export interface BackendInfo {
   name: BackendName;
   /** The tfjs version. */
   tfjsVersion: string;
-  /** Why this backend (`auto: tfjs-node is not installed, wasm is the fastest here`). */
+  /** Why this backend (`auto: ONNX Runtime 1.30.0 CPU kernels (linux-x64)`). */
   reason: string;
+  /** The tfjs backend underneath (`wasm` for both `native` and `wasm`). */
+  tfjsBackend: string;
 }
 
 let wasmPathSet = false;
+let active: BackendName = "wasm";
+
+/** The backend the last {@linkcode initBackend} started (`wasm` before any call). */
+export function activeBackend(): BackendName {
+  return active;
+}
+
+/** Whether the native path (ONNX Runtime) is the active backend. */
+export function nativeActive(): boolean {
+  return active === "native";
+}
 
 function wasmDir(): string {
   // The .wasm binaries ship inside the npm package; tfjs reads them from disk.
@@ -44,10 +61,12 @@ export function tfjsNodeAvailable(): boolean {
 }
 
 /**
- * Starts a backend and makes it the active one: `wasm`, `cpu`, `node`, or
- * `auto` (the fastest available: `node` when tfjs-node is installed, else
- * `wasm`; the result says which and why). Calling it again with another name
- * switches backends (tensors move lazily between them).
+ * Starts a backend and makes it the active one: `native`, `wasm`, `cpu`,
+ * `node`, or `auto`. `auto` and `native` use ONNX Runtime when it loads
+ * here; when it cannot (no binary for the platform, no `--allow-ffi`, a
+ * failed load), they start `wasm` and `reason` says why, in one line.
+ * Calling it again with another name switches backends (tensors move lazily
+ * between them).
  *
  * @example
  * ```ts ignore
@@ -63,10 +82,10 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
     );
   }
   let reason = `asked for ${name}`;
-  if (name === "auto") {
-    const node = tfjsNodeAvailable();
-    name = node ? "node" : "wasm";
-    reason = node ? "auto: tfjs-node is installed" : "auto: tfjs-node is not installed, wasm is the fastest here";
+  if (name === "auto" || name === "native") {
+    const native = nativeStatus();
+    reason = native.available ? `${name}: ${native.reason}` : `${name}: ${native.reason}; using the wasm path (slower)`;
+    name = native.available ? "native" : "wasm";
   }
   if (name === "node") {
     if (!tfjsNodeAvailable()) {
@@ -77,17 +96,19 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
     // tfjs-node registers the "tensorflow" backend when loaded.
     createRequire(import.meta.url)("@tensorflow/tfjs-node");
   }
-  if (name === "wasm" && !wasmPathSet) {
+  const tfjsBackend = name === "node" ? "tensorflow" : name === "native" ? "wasm" : name;
+  if (tfjsBackend === "wasm" && !wasmPathSet) {
     setWasmPaths(wasmDir());
     wasmPathSet = true;
   }
   // Production mode: no debug checks, no "install tfjs-node" banner.
   tf.enableProdMode();
-  const ok = await tf.setBackend(name === "node" ? "tensorflow" : name);
-  if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${name}"`);
+  const ok = await tf.setBackend(tfjsBackend);
+  if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${tfjsBackend}"`);
   await tf.ready();
   registerMissingKernels();
-  return { name: name as BackendName, tfjsVersion: tf.version_core, reason };
+  active = name as BackendName;
+  return { name: active, tfjsVersion: tf.version_core, reason, tfjsBackend };
 }
 
 // Start the default backend when codex is imported, so a script or notebook

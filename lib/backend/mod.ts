@@ -5,10 +5,27 @@
  * @module
  */
 export * as tf from "@tensorflow/tfjs";
-export { type BackendInfo, type BackendName, BACKENDS, initBackend, tfjsNodeAvailable } from "./backend.ts";
+export {
+  activeBackend,
+  type BackendInfo,
+  type BackendName,
+  BACKENDS,
+  initBackend,
+  nativeActive,
+  tfjsNodeAvailable,
+} from "./backend.ts";
 export { bmm, linear, linearT, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";
-export { type AttrValue, type ConstTensor, type Dim, f, FloatAttr, OnnxGraph, OnnxType, type OnnxTypeName } from "./onnx_graph.ts";
+export {
+  type AttrValue,
+  type ConstTensor,
+  type Dim,
+  f,
+  FloatAttr,
+  OnnxGraph,
+  OnnxType,
+  type OnnxTypeName,
+} from "./onnx_graph.ts";
 export {
   NativeSession,
   type NativeSessionOptions,

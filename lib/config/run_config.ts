@@ -14,8 +14,12 @@ const positive = z.number().positive();
 export interface RunConfig {
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: number;
-  /** Compute backend: wasm (default), cpu, node (tfjs-node, if installed), or auto (the fastest available). */
-  backend: "wasm" | "cpu" | "node" | "auto";
+  /**
+   * Compute backend: auto (default: native when ONNX Runtime loads here, else
+   * wasm), native (ONNX Runtime's CPU kernels), wasm, cpu (pure JS), or node
+   * (tfjs-node, if installed).
+   */
+  backend: "auto" | "native" | "wasm" | "cpu" | "node";
   /** Run name, shown next to the run id. */
   name: string;
   /** Where runs are written. */
@@ -128,8 +132,8 @@ export interface RunConfig {
 export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
   /** One seed drives weight init, batch sampling, dropout and generation. */
   seed: z.number().int(),
-  /** Compute backend: wasm (default), cpu, or node (tfjs-node, if installed). */
-  backend: z.enum(["wasm", "cpu", "node", "auto"]),
+  /** Compute backend: auto (default), native, wasm, cpu, or node (tfjs-node, if installed). */
+  backend: z.enum(["auto", "native", "wasm", "cpu", "node"]),
   /** Run name, shown next to the run id. */
   name: z.string(),
   /** Where runs are written. */
@@ -207,7 +211,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
  */
 export const DEFAULT_CONFIG: RunConfig = {
   seed: 1337,
-  backend: "wasm",
+  backend: "auto",
   name: "moby-char-gpt",
   out_dir: "artifacts/runs",
   init_from: "",
