@@ -16,6 +16,7 @@ export {
 } from "./backend.ts";
 export { bmm, linear, linearT, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";
+export { adamwInPlace, adamwUpdate, type AdamWStep, sumOfSquares } from "./fused_ops.ts";
 export {
   type AttrValue,
   type ConstTensor,

@@ -18,6 +18,8 @@ export {
 } from "./model.ts";
 export { Lora, type LoraOptions } from "./lora.ts";
 export { Gpt, type GptConfig, gptParamShapes, initGptWeights, validateGptConfig } from "./gpt.ts";
+export { buildGptGraph, type GptGraphOptions } from "./gpt_graph.ts";
+export { GptNative, type NativeGradients } from "./gpt_native.ts";
 export { BowLinear, type BowLinearConfig } from "./bow_linear.ts";
 export { CharLstm, type CharLstmConfig, charLstmShapes, validateCharLstmConfig } from "./char_lstm.ts";
 export { Bert, type BertConfig, bertParamShapes, validateBertConfig } from "./bert.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { tf } from "../backend/mod.ts";
+import { adamwInPlace, adamwUpdate, sumOfSquares, tf } from "../backend/mod.ts";
 import type { NamedTensor } from "../models/mod.ts";
 import type { Optimizer } from "./optimizer.ts";
 
@@ -36,23 +36,27 @@ export class AdamW implements Optimizer {
     }
   }
 
-  /** Applies one update with learning rate `lr` from gradients by name. */
-  step(grads: Record<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update with learning rate `lr` from gradients by name, each
+   * multiplied by `gradScale` first (clipping). One fused pass per tensor,
+   * in place where the backend allows it.
+   */
+  step(grads: Record<string, tf.Tensor>, lr: number, gradScale = 1): void {
     const { beta1, beta2, eps, weightDecay } = this.options;
     this.t++;
     const bc1 = 1 - beta1 ** this.t, bc2 = 1 - beta2 ** this.t;
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const g = grads[p.name];
-        if (!g) continue;
-        const m = this.#m.get(name)!, v = this.#v.get(name)!;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), eps));
-        const decayed = p.rank >= 2 && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
-        p.assign(tf.sub(decayed, tf.mul(update, lr)));
-      }
-    });
+    for (const [name, p] of this.params) {
+      const g = grads[p.name];
+      if (!g) continue;
+      const m = this.#m.get(name)!, v = this.#v.get(name)!;
+      const s = { lr, beta1, beta2, eps, decay: p.rank >= 2 ? lr * weightDecay : 0, bc1, bc2, gradScale };
+      if (adamwInPlace(p, g, m, v, s)) continue;
+      const [p2, m2, v2] = adamwUpdate(p, g, m, v, s);
+      p.assign(p2!);
+      m.assign(m2!);
+      v.assign(v2!);
+      tf.dispose([p2!, m2!, v2!]);
+    }
   }
 
   /** The moments as named tensors (`<param>.exp_avg`, `<param>.exp_avg_sq`). */
@@ -88,17 +92,29 @@ export class AdamW implements Optimizer {
   }
 }
 
+/** The global L2 norm of gradients (one pass over memory on wasm and cpu). */
+export function gradientNorm(grads: Record<string, tf.Tensor>): number {
+  return Math.sqrt(sumOfSquares(Object.values(grads)));
+}
+
+/** The factor that brings a gradient of norm `norm` down to `maxNorm` (1 when it is within, or `maxNorm` is 0). */
+export function clipScale(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+}
+
 /**
  * Scales gradients so their global L2 norm is at most `maxNorm` (0 turns
  * clipping off). Returns the clipped gradients and the norm before clipping.
+ * (The training loops pass {@linkcode clipScale} to the optimizer instead,
+ * which saves a pass.)
  */
 export function clipByGlobalNorm(
   grads: Record<string, tf.Tensor>,
   maxNorm: number,
 ): { grads: Record<string, tf.Tensor>; norm: number } {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
-  if (maxNorm <= 0 || !(norm > maxNorm)) return { grads, norm };
-  const scale = maxNorm / (norm + 1e-6);
+  const norm = gradientNorm(grads);
+  const scale = clipScale(norm, maxNorm);
+  if (scale === 1) return { grads, norm };
   const out: Record<string, tf.Tensor> = {};
   for (const [k, g] of Object.entries(grads)) {
     out[k] = tf.mul(g, scale);

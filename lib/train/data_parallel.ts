@@ -6,10 +6,16 @@
  * come back and are averaged in a fixed order, so a run is deterministic for
  * a given number of workers.
  *
+ * On the native backend a GPT without dropout needs no replicas: its whole
+ * forward and backward is one ONNX Runtime call, and `workers` becomes the
+ * number of threads ONNX Runtime uses inside that call (measured: two
+ * threads in one session match two single-threaded workers, without
+ * shipping weights and gradients between them each step).
+ *
  * @module
  */
 import { tf } from "../backend/mod.ts";
-import type { LanguageModel, ModelConfig } from "../models/mod.ts";
+import { getModelEntry, type GptConfig, GptNative, type LanguageModel, type ModelConfig } from "../models/mod.ts";
 import type { Batch } from "./batches.ts";
 import type { WorkerRequest, WorkerResponse } from "./grad_worker.ts";
 
@@ -31,14 +37,17 @@ function slice(b: Batch, from: number, to: number): Batch {
 /** The gradient computation of a training step, on one or several cores. */
 export class DataParallel {
   readonly workers: Worker[];
+  /** The fused native step (a GPT on the native backend), or null. */
+  readonly native: GptNative | null;
   /** Live tensors in each replica after its last step (a leak shows as growth). */
   readonly workerTensors: number[] = [];
   #pending = new Map<Worker, (r: WorkerResponse) => void>();
 
   #loaded = new Map<Worker, Promise<void>>();
 
-  private constructor(workers: Worker[]) {
+  private constructor(workers: Worker[], native: GptNative | null) {
     this.workers = workers;
+    this.native = native;
     for (const w of workers) {
       let loaded!: () => void;
       this.#loaded.set(w, new Promise((r) => (loaded = r)));
@@ -56,11 +65,14 @@ export class DataParallel {
     if (!Number.isInteger(n) || n < 1) {
       throw new RangeError(`Cannot start workers: train.workers must be >= 1 (got ${n})`);
     }
+    if (backend === "native" && getModelEntry(model).family === "gpt" && config.dropout === 0) {
+      return new DataParallel([], new GptNative(config as unknown as GptConfig, n));
+    }
     const workers = Array.from(
       { length: n - 1 },
       () => new Worker(new URL("./grad_worker.ts", import.meta.url).href, { type: "module" }),
     );
-    const dp = new DataParallel(workers);
+    const dp = new DataParallel(workers, null);
     await Promise.all(workers.map((w) => dp.#loaded.get(w)));
     await Promise.all(workers.map((w) => dp.#call(w, { kind: "init", model, config, backend })));
     return dp;
@@ -90,6 +102,7 @@ export class DataParallel {
     trainable: tf.Variable[] = [...model.params.values()],
   ): Promise<BatchGradients> {
     const params = [...model.params.values()];
+    if (this.native && trainable.length === params.length) return this.#nativeGradients(params, b, scale);
     const parts = this.workers.length + 1;
     if (parts === 1 || b.batch < parts) {
       model.setDropoutSeed(dropoutSeed);
@@ -139,8 +152,17 @@ export class DataParallel {
     return { loss, grads };
   }
 
-  /** Stops the replicas. */
+  #nativeGradients(params: tf.Variable[], b: Batch, scale: number): BatchGradients {
+    const weights = params.map((p) => p.dataSync() as Float32Array);
+    const r = this.native!.gradients(weights, b.x, b.y, b.batch, b.time, scale);
+    const grads: Record<string, tf.Tensor> = {};
+    params.forEach((p, i) => (grads[p.name] = tf.tensor(r.grads[i]!, p.shape)));
+    return { loss: r.loss, grads };
+  }
+
+  /** Stops the replicas and frees native sessions. */
   close(): void {
     for (const w of this.workers) w.terminate();
+    this.native?.dispose();
   }
 }

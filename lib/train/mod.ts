@@ -13,7 +13,7 @@ export {
   type TrainOptions,
   type TrainResult,
 } from "./train_lm.ts";
-export { accumulateGradients, AdamW, type AdamWOptions, clipByGlobalNorm } from "./adamw.ts";
+export { accumulateGradients, AdamW, type AdamWOptions, clipByGlobalNorm, clipScale, gradientNorm } from "./adamw.ts";
 export { Sgd, type SgdOptions } from "./sgd.ts";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.ts";
 export { learningRate, type LrSchedule } from "./schedule.ts";

@@ -13,8 +13,8 @@ import { Sgd } from "./sgd.ts";
 export interface Optimizer {
   /** Steps taken. */
   t: number;
-  /** Applies one update with learning rate `lr`. */
-  step(grads: Record<string, tf.Tensor>, lr: number): void;
+  /** Applies one update with learning rate `lr`, the gradients first multiplied by `gradScale` (default 1). */
+  step(grads: Record<string, tf.Tensor>, lr: number, gradScale?: number): void;
   /** Its state as named tensors (for `optimizer.safetensors`). */
   stateTensors(): Map<string, NamedTensor>;
   /** Restores the state and step count. */

@@ -27,13 +27,14 @@ export class Sgd implements Optimizer {
     for (const [name, p] of params) this.#buf.set(name, tf.variable(tf.zerosLike(p), false));
   }
 
-  step(grads: Record<string, tf.Tensor>, lr: number): void {
+  step(grads: Record<string, tf.Tensor>, lr: number, gradScale = 1): void {
     const { momentum, weightDecay } = this.options;
     this.t++;
     tf.tidy(() => {
       for (const [name, p] of this.params) {
-        const g = grads[p.name];
-        if (!g) continue;
+        const raw = grads[p.name];
+        if (!raw) continue;
+        const g = gradScale === 1 ? raw : tf.mul(raw, gradScale);
         const buf = this.#buf.get(name)!;
         buf.assign(momentum > 0 ? tf.add(tf.mul(buf, momentum), g) : g);
         const decayed = p.rank >= 2 && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;

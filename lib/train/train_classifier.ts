@@ -33,7 +33,7 @@ import {
 import { Rng } from "../random/mod.ts";
 import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { WordTokenizer } from "../tokenizers/mod.ts";
-import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
+import { accumulateGradients, clipScale, gradientNorm } from "./adamw.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
 import { resumeConfig, type TrainOptions } from "./train_lm.ts";
@@ -305,9 +305,9 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         tf.dispose(Object.values(grads));
         throw new Error(`Training diverged: loss is ${loss} at step ${step + 1}`);
       }
-      const clipped = clipByGlobalNorm(grads, tc.grad_clip);
-      optimizer.step(clipped.grads, lr);
-      tf.dispose(Object.values(clipped.grads));
+      const gradNorm = gradientNorm(grads);
+      optimizer.step(grads, lr, clipScale(gradNorm, tc.grad_clip));
+      tf.dispose(Object.values(grads));
       step++;
       trainMs += performance.now() - ts;
       const row = { step, epoch: batcher.epoch, tokens_seen: 0, split: "train" };
@@ -322,7 +322,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
         maxSteps: tc.max_steps,
         loss,
         lr,
-        gradNorm: clipped.norm,
+        gradNorm,
         tokensPerSec: 0,
         elapsedMs: performance.now() - t0,
         etaMs: (trainMs / (step - startStep)) * (tc.max_steps - step),

@@ -34,7 +34,7 @@ import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
 import { loadTokenizer } from "../tokenizers/mod.ts";
 import { languageModelTokenizer } from "./language_model_tokenizer.ts";
 import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
-import { accumulateGradients, clipByGlobalNorm } from "./adamw.ts";
+import { accumulateGradients, clipScale, gradientNorm } from "./adamw.ts";
 import { allWindows, type Batch, evalWindowsPerBatch, evenBatches, randomBatch } from "./batches.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { DataParallel } from "./data_parallel.ts";
@@ -506,7 +506,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       // 2. forward + backward over grad_accum_steps micro-batches, gradients averaged
       const batches = Array.from({ length: tc.grad_accum_steps }, () => randomBatch(train, B, T, batchRng));
       const tm = performance.now();
-      let grads: Record<string, tf.Tensor> = {};
+      const grads: Record<string, tf.Tensor> = {};
       let loss = 0;
       for (const [i, b] of batches.entries()) {
         const seed = dropoutBase + (step * tc.grad_accum_steps + i) * 8192;
@@ -523,10 +523,9 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
           `Training diverged: loss is ${loss} at step ${step + 1}; the last good checkpoint is ${last}`,
         );
       }
-      // 3. clip, 4. step
-      const clipped = clipByGlobalNorm(grads, tc.grad_clip);
-      grads = clipped.grads;
-      optimizer.step(grads, lr);
+      // 3. clip (folded into the update as a gradient scale), 4. step
+      const gradNorm = gradientNorm(grads);
+      optimizer.step(grads, lr, clipScale(gradNorm, tc.grad_clip));
       tf.dispose(Object.values(grads));
       modelMs += performance.now() - tm;
       step++;
@@ -537,7 +536,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       const row = { step, epoch: epochOf(), tokens_seen: tokensSeen, split: "train" };
       run.metric({ ...row, metric: "loss", value: loss });
       run.metric({ ...row, metric: "lr", value: lr });
-      run.metric({ ...row, metric: "grad_norm", value: clipped.norm });
+      run.metric({ ...row, metric: "grad_norm", value: gradNorm });
       trainMs += performance.now() - ts;
       const tokensPerSec = (tokensSeen - resumedFrom * B * T * tc.grad_accum_steps) / (trainMs / 1000);
       if (step % tc.log_interval === 0) run.metric({ ...row, metric: "tokens_per_sec", value: tokensPerSec });
@@ -550,7 +549,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
         maxSteps: tc.max_steps,
         loss,
         lr,
-        gradNorm: clipped.norm,
+        gradNorm: gradNorm,
         tokensPerSec,
         elapsedMs: performance.now() - t0,
         etaMs: (trainMs / (step - resumedFrom)) * (tc.max_steps - step) * 1.05,
