@@ -31,9 +31,15 @@ async function metric(dir: string, split: string, name: string): Promise<Map<num
   return out;
 }
 
-for (const stopAt of [20, 25]) {
-  Deno.test(`resume: stopped at step ${stopAt} then resumed, losses equal a straight run's`, async () => {
-    const cfg = await config();
+// Two paths: tfjs autodiff (dropout > 0 keeps a GPT off the fused native
+// step) and the native step with two ONNX Runtime threads.
+const paths = [
+  { stopAt: 20, name: "tfjs, dropout 0.1", extra: [] },
+  { stopAt: 25, name: "native, 2 threads", extra: ["model.dropout=0", "backend=native", "train.workers=2"] },
+];
+for (const { stopAt, name, extra } of paths) {
+  Deno.test(`resume (${name}): stopped at step ${stopAt} then resumed, losses equal a straight run's`, async () => {
+    const cfg = await config(extra);
     const straight = await trainLanguageModel(cfg);
     const abort = new AbortController();
     const first = await trainLanguageModel(cfg, {
@@ -53,6 +59,7 @@ for (const stopAt of [20, 25]) {
     assert.equal(second.sample, straight.sample);
     const info = JSON.parse(await Deno.readTextFile(join(second.dir, "run.json")));
     assert.equal(info.status, "finished");
+    if (extra.includes("backend=native")) assert.equal(info.backend, "native");
     const events = await readNdjson<{ kind: string; data: Record<string, unknown> }>(join(second.dir, "events.ndjson"));
     const resume = events.find((e) => e.kind === "resume")!;
     assert.equal(resume.data.checkpoint, `step-0000${stopAt}`);

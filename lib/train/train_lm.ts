@@ -19,6 +19,7 @@ import {
   generate,
   getModelEntry,
   getWeights,
+  type GptNative,
   isLanguageModel,
   type LanguageModel,
   loadPretrained,
@@ -195,14 +196,21 @@ export async function resumeConfig(
   return { config, changed };
 }
 
-/** Mean loss per token over batches (weighted by their sizes: the last may be smaller). */
-function meanLoss(model: LanguageModel, batches: Batch[]): number {
+/**
+ * Mean loss per token over batches (weighted by their sizes: the last may be
+ * smaller). With `native`, the forward passes run on ONNX Runtime.
+ */
+function meanLoss(model: LanguageModel, batches: Batch[], native: GptNative | null): number {
   let sum = 0, windows = 0;
+  const weights = native ? [...model.params.values()].map((p) => p.dataSync() as Float32Array) : [];
   for (const b of batches) {
-    const l = model.loss(b.x, b.y, b.batch, b.time);
-    sum += l.dataSync()[0]! * b.batch;
+    if (native) sum += native.loss(weights, b.x, b.y, b.batch, b.time) * b.batch;
+    else {
+      const l = model.loss(b.x, b.y, b.batch, b.time);
+      sum += l.dataSync()[0]! * b.batch;
+      l.dispose();
+    }
     windows += b.batch;
-    l.dispose();
   }
   return sum / windows;
 }
@@ -441,8 +449,10 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
     // last one passes over every window of the validation split.
     const evaluate = (full: boolean) => {
       const valBatches = full ? allWindows(val, evalWindowsPerBatch(T, tokenizer.vocabSize, 4 * B), T) : evalVal;
-      const valLoss = meanLoss(model, valBatches);
-      const trainLoss = meanLoss(model, evalTrain);
+      // LoRA adapters live outside the native graph: evaluate those through tfjs.
+      const native = lora ? null : parallel.native;
+      const valLoss = meanLoss(model, valBatches, native);
+      const trainLoss = meanLoss(model, evalTrain, native);
       lastVal = valLoss;
       const row = { step, epoch: epochOf(), tokens_seen: tokensSeen };
       run.metric({ ...row, split: "val", metric: "loss", value: valLoss });
