@@ -243,6 +243,7 @@ export class OnnxGraph {
       g.message(1, (m) => {
         for (const i of n.inputs) m.string(1, i);
         for (const o of n.outputs) m.string(2, o);
+        m.string(3, n.outputs[0]!); // the node's name, so errors say which node failed
         m.string(4, n.op);
         for (const [k, v] of Object.entries(n.attrs)) m.message(5, (a) => writeAttr(a, k, v));
         if (n.domain) m.string(7, n.domain);

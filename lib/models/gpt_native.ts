@@ -72,7 +72,15 @@ export class GptNative {
       throw new TypeError(`Cannot run gpt natively: expected ${this.#shapes.length} weights (got ${weights.length})`);
     }
     const feeds: Record<string, NativeTensor> = {};
-    this.#shapes.forEach(([name, dims], i) => (feeds[name] = { type: "float32", data: weights[i]!, dims }));
+    this.#shapes.forEach(([name, dims], i) => {
+      const data = weights[i]!, size = dims.reduce((a, b) => a * b, 1);
+      if (data.length !== size) {
+        throw new TypeError(
+          `Cannot run gpt natively: ${name} has ${data.length} values, expected ${size} ([${dims.join(", ")}])`,
+        );
+      }
+      feeds[name] = { type: "float32", data, dims };
+    });
     feeds.idx = ids(x);
     return feeds;
   }

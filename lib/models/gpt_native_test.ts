@@ -91,3 +91,19 @@ Deno.test({
     native.dispose();
   },
 });
+
+Deno.test({
+  name: "GptNative: an ONNX Runtime error names the session, the node and the small inputs' shapes",
+  ignore: skip,
+  fn: () => {
+    const native = new GptNative(cfg);
+    const w = [...initGptWeights(cfg, new Rng(1)).values()];
+    assert.throws(
+      () => native.gradients(w, new Int32Array([1, 99]), new Int32Array([2, 3]), 1, 2, 1),
+      (e: Error) =>
+        /^Native gpt train \[1x2\] failed: .*Gather node.*idx=99/.test(e.message) &&
+        /\(inputs idx\[2\] scale\[\] targets\[2\] .* and \d+ more\)$/.test(e.message),
+    );
+    native.dispose();
+  },
+});

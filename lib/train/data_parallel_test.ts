@@ -3,7 +3,9 @@ import { applyOverrides, DEFAULT_CONFIG, type RunConfig } from "../config/mod.ts
 import { trainLanguageModel } from "./train_lm.ts";
 import { tinyConfig, trainLosses } from "./_testing.ts";
 import { DataParallel } from "./data_parallel.ts";
-import { initBackend, tf } from "../backend/mod.ts";
+import { initBackend, nativeStatus, tf } from "../backend/mod.ts";
+import { clipScale, gradientNorm } from "./adamw.ts";
+import { createOptimizer } from "./optimizer.ts";
 import { createModel, type LanguageModel } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
 
@@ -68,4 +70,47 @@ Deno.test("data parallel: no tensors leak on either side over many steps", async
   model.dispose();
   assert.equal(new Set(counts.slice(1)).size, 1, `main thread tensors ${counts}`);
   assert.equal(new Set(remote.slice(1)).size, 1, `worker tensors ${remote}`);
+});
+
+Deno.test({
+  name: "data parallel: the native step leaks no tensor over 1,000 steps with AdamW and clipping",
+  ignore: !nativeStatus().available,
+  fn: async () => {
+    await initBackend("native");
+    const cfg = { vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 };
+    const model = createModel("gpt-nano", cfg, new Rng(1)) as LanguageModel;
+    const dp = await DataParallel.start(2, "gpt-nano", cfg, "native");
+    assert.ok(dp.native, "a GPT without dropout takes the fused native step");
+    assert.equal(dp.workers.length, 0, "and needs no worker replicas");
+    const opt = createOptimizer(model.params, {
+      optimizer: "adamw",
+      beta1: 0.9,
+      beta2: 0.99,
+      eps: 1e-8,
+      momentum: 0,
+      weight_decay: 0.1,
+    });
+    const rng = new Rng(2);
+    const b = {
+      x: Int32Array.from({ length: 32 }, () => rng.int(11)),
+      y: Int32Array.from({ length: 32 }, () => rng.int(11)),
+      batch: 4,
+      time: 8,
+    };
+    const counts: number[] = [];
+    let first = 0, last = 0;
+    for (let i = 0; i < 1000; i++) {
+      const r = await dp.gradients(model, b, 1, 0);
+      opt.step(r.grads, 1e-2, clipScale(gradientNorm(r.grads), 1));
+      tf.dispose(Object.values(r.grads));
+      if (i === 0) first = r.loss;
+      last = r.loss;
+      if (i % 100 === 0 || i === 999) counts.push(tf.memory().numTensors);
+    }
+    dp.close();
+    opt.dispose();
+    model.dispose();
+    assert.equal(new Set(counts).size, 1, `tensors every 100 steps: ${counts}`);
+    assert.ok(last < first / 4, `the step learns the batch: loss ${first} -> ${last}`);
+  },
 });

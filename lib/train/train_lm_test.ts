@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { RunConfig } from "../config/mod.ts";
+import type { GptConfig } from "../models/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { checkRecord, type MetricRecord, readNdjson, type RecordKind } from "../telemetry/mod.ts";
 import { trainLanguageModel } from "./train_lm.ts";
@@ -206,5 +207,24 @@ Deno.test("trainLanguageModel: a classifier's word tokenizer is refused for a la
   const cfg = await tinyConfig(["tokenizer.name=word"]);
   await assert.rejects(() => trainLanguageModel(cfg), /tokenizer\.name must be one of char, bpe, gpt2 \(got "word"/);
   assert.deepEqual([...Deno.readDirSync(cfg.out_dir)], []);
+  await Deno.remove(cfg.out_dir, { recursive: true });
+});
+
+Deno.test("trainLanguageModel: a native step that fails marks the run failed with the message", async () => {
+  const { getModelEntry, registerModel, Gpt } = await import("../models/mod.ts");
+  const nano = getModelEntry("gpt-nano");
+  // A model whose embedding is smaller than its config says: the native graph refuses its weights.
+  registerModel({
+    ...nano,
+    name: "test-gpt-misfit",
+    create: (c, rng) => Gpt.create({ ...(c as unknown as GptConfig), vocab_size: 3 }, rng),
+  });
+  const cfg = await tinyConfig(["model=test-gpt-misfit", "backend=native", "train.max_steps=5"]);
+  const expected = /Cannot run gpt natively: wte\.weight has 144 values, expected 2592 \(\[54, 48\]\)$/;
+  await assert.rejects(() => trainLanguageModel(cfg), expected);
+  const [run] = [...Deno.readDirSync(cfg.out_dir)].map((e) => e.name);
+  const info = JSON.parse(await Deno.readTextFile(join(cfg.out_dir, run!, "run.json")));
+  assert.equal(info.status, "failed");
+  assert.match(info.error, /^Cannot run gpt natively: wte\.weight has 144 values/);
   await Deno.remove(cfg.out_dir, { recursive: true });
 });
