@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../backend/mod.ts";
 import { Rng } from "../random/mod.ts";
 import type { CharLstm } from "./char_lstm.ts";
+import { incrementalSuite } from "./incremental_suite.ts";
 import { modelSuite } from "./model_suite.ts";
 import { createModel, listModels } from "./registry.ts";
 import { getWeights } from "./weights.ts";
@@ -59,3 +60,5 @@ Deno.test("char-lstm: logits equal the LSTM equations computed in plain JS; bad 
   assert.equal(listModels().find((e) => e.name === "char-lstm")!.params, 880_659);
   assert.throws(() => createModel("char-lstm", { n_hidden: 0 }), /n_hidden/);
 });
+
+incrementalSuite("char-lstm", { ...tiny, block_size: 10 });

@@ -1,12 +1,14 @@
 /**
  * Seeded generation from a language model: greedy, temperature, top-k and
- * top-p (nucleus) sampling, stop tokens, and streaming token by token.
+ * top-p (nucleus) sampling, stop tokens, and streaming token by token. Models
+ * with a cache (`startCache`/`step`: every GPT, the char-LSTM) feed each new
+ * token as one position while the context fits in `block_size`.
  *
  * @module
  */
 import { tf } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { LanguageModel } from "./model.ts";
+import { isIncremental, type LanguageModel } from "./model.ts";
 
 /** Sampling options. */
 export interface GenerateOptions {
@@ -22,6 +24,14 @@ export interface GenerateOptions {
   stopTokens?: readonly number[];
   /** Draws the samples; the same state gives the same text. Not needed for greedy. */
   rng?: Rng;
+  /**
+   * Feed each new token as one position through the model's cache
+   * (`startCache`/`step`) instead of recomputing the whole context, while
+   * the context fits in `block_size`; past that, every step recomputes the
+   * last `block_size` tokens, as without the cache. The tokens are the same
+   * either way. Default true; models without a cache always recompute.
+   */
+  useCache?: boolean;
 }
 
 function checkOptions(o: GenerateOptions): void {
@@ -102,7 +112,9 @@ function nextLogits(model: LanguageModel, ids: number[]): Float32Array {
 /**
  * Yields new token ids one at a time as they are produced, for printing as
  * it goes (`for await (const id of streamTokens(...))`). The context is
- * cropped to the model's block size.
+ * cropped to the model's block size. A model's cache (see
+ * {@linkcode GenerateOptions.useCache}) is released when the loop ends,
+ * also on `break`.
  *
  * @example
  * ```ts
@@ -131,16 +143,45 @@ export async function* streamTokens(
   }
 }
 
+function _row(logits: tf.Tensor): Float32Array {
+  const row = logits.dataSync() as Float32Array;
+  logits.dispose();
+  return row;
+}
+
 function* generateTokens(model: LanguageModel, prompt: ArrayLike<number>, opts: GenerateOptions): Generator<number> {
   checkOptions(opts);
   const ids = Array.from(prompt);
   if (ids.length === 0) throw new RangeError("Cannot generate: the prompt must have at least one token");
   const stop = new Set(opts.stopTokens ?? []);
-  for (let i = 0; i < opts.maxNewTokens; i++) {
-    const id = sampleLogits(nextLogits(model, ids), opts);
-    ids.push(id);
-    yield id;
-    if (stop.has(id)) return;
+  const block = model.config.block_size;
+  // The cache holds every position of `ids` but `pending`. It serves while the
+  // whole context fits (positions 0 .. n-1, as a recompute would feed them);
+  // once the context is cropped, each step recomputes the window from position 0.
+  const incremental = (opts.useCache ?? true) && isIncremental(model) && ids.length <= block ? model : null;
+  let cache = incremental?.startCache(1) ?? null;
+  let pending = ids; // the prompt, then each new token
+  try {
+    for (let i = 0; i < opts.maxNewTokens; i++) {
+      let logits: Float32Array;
+      if (incremental && cache && ids.length <= block) {
+        const next = incremental.step(Int32Array.from(pending), cache);
+        cache.dispose();
+        cache = next.cache;
+        logits = _row(next.logits);
+      } else {
+        cache?.dispose();
+        cache = null;
+        logits = nextLogits(model, ids);
+      }
+      const id = sampleLogits(logits, opts);
+      ids.push(id);
+      pending = [id];
+      yield id;
+      if (stop.has(id)) return;
+    }
+  } finally {
+    cache?.dispose(); // also when the caller stops early (break, return, an exception)
   }
 }
 

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../backend/mod.ts";
+import { fileURLToPath } from "node:url";
+import { initBackend, tf } from "../backend/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { generate, sampleLogits, streamTokens } from "./generate.ts";
 import { Gpt } from "./gpt.ts";
+import { isIncremental, isLanguageModel } from "./model.ts";
+import { loadPretrained } from "./pretrained.ts";
 
 Deno.test("sampleLogits: greedy, top-k and top-p restrict the draw; frequencies follow the softmax", () => {
   const logits = new Float32Array([Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)]);
@@ -47,5 +50,41 @@ Deno.test("generate: seeded, cropped to the block size, stops at a stop token, s
   assert.throws(() => generate(model, [], { maxNewTokens: 1, temperature: 0 }), /at least one token/);
   assert.throws(() => generate(model, [1], { maxNewTokens: 1, topP: 0, rng: new Rng(1) }), /topP must be in \(0, 1\]/);
   assert.throws(() => generate(model, [1], { maxNewTokens: 1 }), /needs an rng/);
+  model.dispose();
+});
+
+Deno.test("generate: the cache changes no sampled token, stop token or stream; a stream stopped early frees it", async () => {
+  await initBackend("wasm");
+  const model = Gpt.create(
+    { vocab_size: 11, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0 },
+    new Rng(4),
+  );
+  const opts = { maxNewTokens: 12, temperature: 1.2, topK: 6, topP: 0.95 };
+  generate(model, [1, 2], { ...opts, rng: new Rng(5), useCache: false }); // warm up the per-length masks
+  const before = tf.memory().numTensors;
+  const on = generate(model, [1, 2], { ...opts, rng: new Rng(5) });
+  const off = generate(model, [1, 2], { ...opts, rng: new Rng(5), useCache: false });
+  assert.deepEqual(on, off, "same seed, same tokens, with or without the cache (past block_size too)");
+  const stopAt = on[5]!;
+  assert.deepEqual(
+    generate(model, [1, 2], { ...opts, rng: new Rng(5), stopTokens: [stopAt] }),
+    generate(model, [1, 2], { ...opts, rng: new Rng(5), stopTokens: [stopAt], useCache: false }),
+  );
+  const streamed: number[] = [];
+  for await (const id of streamTokens(model, [1, 2], { ...opts, rng: new Rng(5) })) {
+    streamed.push(id);
+    if (streamed.length === 3) break;
+  }
+  assert.deepEqual(streamed, [...on.subarray(2, 5)]);
+  assert.equal(tf.memory().numTensors, before, "a cache was left behind");
+  model.dispose();
+});
+
+Deno.test("generate: a GPT-2 folder read by loadPretrained decodes with its KV cache, ids as without", async () => {
+  await initBackend("wasm");
+  const model = await loadPretrained(fileURLToPath(new URL("./testdata/tiny-gpt2-hub", import.meta.url)));
+  assert.ok(isLanguageModel(model) && isIncremental(model));
+  const opts = { maxNewTokens: 20, temperature: 0 }; // block_size 16: the last steps recompute
+  assert.deepEqual(generate(model, [3, 1, 4], opts), generate(model, [3, 1, 4], { ...opts, useCache: false }));
   model.dispose();
 });

@@ -9,7 +9,7 @@
  */
 import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { AdaptableModel, LanguageModel, LinearAdapter } from "./model.ts";
+import type { AdaptableModel, DecoderCache, DecoderStep, LanguageModel, LinearAdapter } from "./model.ts";
 import { countValues, paramVariables } from "./weights.ts";
 
 /** The shape of a GPT. */
@@ -87,6 +87,64 @@ export function initGptWeights(c: GptConfig, rng: Rng): Map<string, Float32Array
     }
   }
   return w;
+}
+
+/**
+ * A GPT's {@linkcode DecoderCache}: per layer, the keys and values of every
+ * position fed so far, `[batch, n_head, length, n_embd / n_head]` (none
+ * while `length` is 0). Made by {@linkcode Gpt.startCache} and
+ * {@linkcode Gpt.step}; only the model that made it can step it.
+ *
+ * @example
+ * ```ts
+ * import { initBackend } from "../backend/mod.ts";
+ * import { Rng } from "../random/mod.ts";
+ * import { Gpt } from "./gpt.ts";
+ * await initBackend("cpu");
+ * const model = Gpt.create({ vocab_size: 10, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0 }, new Rng(1));
+ * const empty = model.startCache(1);
+ * const { logits, cache } = model.step(new Int32Array([1, 2, 3]), empty);
+ * if (cache.keys.length !== 2) throw new Error("one K per layer");
+ * if (cache.keys[0]!.shape.join() !== "1,2,3,8") throw new Error(`K is ${cache.keys[0]!.shape}`);
+ * logits.dispose();
+ * empty.dispose();
+ * cache.dispose();
+ * model.dispose();
+ * ```
+ */
+export class GptCache implements DecoderCache {
+  /** The model that made it. */
+  readonly model: Gpt;
+  /** Sequences (rows) it holds. */
+  readonly batch: number;
+  /** Positions fed so far: the position of the next token. */
+  readonly length: number;
+  /** Keys per layer, `[batch, n_head, length, head_dim]`. */
+  readonly keys: readonly tf.Tensor4D[];
+  /** Values per layer, `[batch, n_head, length, head_dim]`. */
+  readonly values: readonly tf.Tensor4D[];
+  #disposed = false;
+
+  /** A cache over `keys` and `values` (it takes them over: they are kept out of any `tf.tidy`). */
+  constructor(model: Gpt, batch: number, length: number, keys: tf.Tensor4D[], values: tf.Tensor4D[]) {
+    this.model = model;
+    this.batch = batch;
+    this.length = length;
+    this.keys = keys.map((t) => tf.keep(t));
+    this.values = values.map((t) => tf.keep(t));
+  }
+
+  /** Whether {@linkcode GptCache.dispose} has run. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Releases the keys and values (a second call does nothing). */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    tf.dispose([...this.keys, ...this.values]);
+  }
 }
 
 /**
@@ -246,6 +304,128 @@ export class Gpt implements LanguageModel, AdaptableModel {
       const y = oneHot(tf.tensor1d(targets, "int32"), this.config.vocab_size);
       return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), y), -1))) as tf.Scalar;
     });
+  }
+
+  /**
+   * An empty KV cache for `batch` sequences, for {@linkcode Gpt.step}.
+   *
+   * @example
+   * ```ts
+   * import { Rng } from "../random/mod.ts";
+   * import { Gpt } from "./gpt.ts";
+   * const model = Gpt.create({ vocab_size: 10, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 }, new Rng(1));
+   * const cache = model.startCache(2);
+   * if (cache.batch !== 2 || cache.length !== 0) throw new Error("empty cache for two rows");
+   * cache.dispose();
+   * model.dispose();
+   * ```
+   */
+  startCache(batch: number): GptCache {
+    if (!Number.isInteger(batch) || batch <= 0) {
+      throw new RangeError(`Cannot start gpt cache: batch must be a positive integer (got ${batch})`);
+    }
+    return new GptCache(this, batch, 0, [], []);
+  }
+
+  /**
+   * Feeds `ids` (`[batch, time]` row-major) at positions `cache.length ..
+   * cache.length + time - 1`, attending to the cached keys and values, and
+   * returns the last position's logits `[batch, vocab]` with a new cache
+   * (`cache` is left as it was). The logits equal those of
+   * {@linkcode Gpt.logits} over the whole sequence (within float error);
+   * a token fed one at a time costs one position, not the whole context.
+   * Inference only (no dropout).
+   *
+   * @example
+   * ```ts
+   * import { initBackend, tf } from "../backend/mod.ts";
+   * import { Rng } from "../random/mod.ts";
+   * import { Gpt } from "./gpt.ts";
+   * await initBackend("cpu");
+   * const model = Gpt.create({ vocab_size: 10, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 }, new Rng(1));
+   * const c0 = model.startCache(1);
+   * const a = model.step(new Int32Array([4, 5]), c0);
+   * const b = model.step(new Int32Array([6]), a.cache);
+   * const full = tf.tidy(() => model.logits(new Int32Array([4, 5, 6]), 1, 3).slice([2, 0], [1, -1]));
+   * const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(full, b.logits))).dataSync()[0]!);
+   * if (diff > 1e-5) throw new Error(`cached logits differ by ${diff}`);
+   * tf.dispose([a.logits, b.logits, full]);
+   * for (const c of [c0, a.cache, b.cache]) c.dispose();
+   * model.dispose();
+   * ```
+   */
+  step(ids: Int32Array, cache: DecoderCache): DecoderStep & { cache: GptCache } {
+    const { block_size, n_embd: C, n_layer, vocab_size } = this.config;
+    if (!(cache instanceof GptCache) || cache.model !== this) {
+      throw new TypeError("Cannot step gpt: the cache was not made by this model (use its startCache)");
+    }
+    if (cache.disposed) throw new TypeError("Cannot step gpt: the cache has been disposed");
+    const B = cache.batch, L = cache.length;
+    if (ids.length === 0 || ids.length % B !== 0) {
+      throw new TypeError(`Cannot step gpt: expected a positive multiple of batch ${B} token ids (got ${ids.length})`);
+    }
+    const T = ids.length / B;
+    if (L + T > block_size) {
+      throw new RangeError(`Cannot step gpt: ${L} cached and ${T} new positions exceed block_size ${block_size}`);
+    }
+    const bad = ids.findIndex((id) => id < 0 || id >= vocab_size);
+    if (bad >= 0) {
+      throw new RangeError(`Cannot step gpt: token id ${ids[bad]} is outside the vocabulary (${vocab_size})`);
+    }
+    const out = tf.tidy(() => {
+      const wte = this.#p("wte.weight") as tf.Tensor2D;
+      const tok = tf.gather(wte, tf.tensor1d(ids, "int32"));
+      const pos = tf.slice(this.#p("wpe.weight"), [L, 0], [T, C]);
+      let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [B * T, C]) as tf.Tensor2D;
+      const keys: tf.Tensor4D[] = [], values: tf.Tensor4D[] = [];
+      for (let i = 0; i < n_layer; i++) {
+        const h = `h.${i}`;
+        const [y, k, v] = this.#cachedAttention(this.#layerNorm(x, h + ".ln_1"), B, T, h + ".attn", cache, i);
+        x = tf.add(x, y);
+        x = tf.add(x, this.#mlp(this.#layerNorm(x, h + ".ln_2"), h + ".mlp", false));
+        keys.push(k);
+        values.push(v);
+      }
+      // Only the last position of each row goes through the head.
+      const last = T === 1 ? x : tf.reshape(tf.slice(tf.reshape(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C]);
+      const xn = this.#layerNorm(last as tf.Tensor2D, "ln_f");
+      // wte @ x^T, then a transpose of the small result: no transposed copy of wte (154 MB for gpt2).
+      const logits = tf.transpose(matMul(wte, tf.transpose(xn) as tf.Tensor2D)) as tf.Tensor2D;
+      return { logits, keys, values };
+    });
+    return { logits: out.logits, cache: new GptCache(this, B, L + T, out.keys, out.values) };
+  }
+
+  /** Causal self-attention of `T` new positions over the cached ones and themselves; also returns the grown K and V. */
+  #cachedAttention(
+    x: tf.Tensor2D,
+    B: number,
+    T: number,
+    prefix: string,
+    cache: GptCache,
+    layer: number,
+  ): [tf.Tensor2D, tf.Tensor4D, tf.Tensor4D] {
+    const { n_head: H, n_embd: C } = this.config;
+    const hd = C / H, L = cache.length, S = L + T;
+    const qkv = this.#linear(x, prefix + ".c_attn", false);
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+    const [q, kNew, vNew] = tf.split(qkv, 3, 1).map(heads) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const k = L === 0 ? kNew : tf.concat([cache.keys[layer]!, kNew], 2);
+    const v = L === 0 ? vNew : tf.concat([cache.values[layer]!, vNew], 2);
+    let y: tf.Tensor4D; // [B, H, T, hd]
+    if (T === 1) {
+      // One query: products and sums instead of bmm, which on wasm runs one small product per head (~4x slower here).
+      const att = tf.softmax(tf.mul(tf.reshape(tf.sum(tf.mul(q, k), -1), [B, H, 1, S]), 1 / Math.sqrt(hd)));
+      y = tf.reshape(tf.sum(tf.mul(tf.reshape(att, [B, H, S, 1]), v), 2), [B, H, 1, hd]);
+    } else {
+      // New position i (absolute L + i) sees keys 0 .. L + i; the rest get -1e9, as in logits().
+      const mask = new Float32Array(T * S);
+      for (let i = 0; i < T; i++) mask.fill(-1e9, i * S + L + i + 1, (i + 1) * S);
+      const att = tf.add(tf.mul(bmm(q, transposeLast(k)), 1 / Math.sqrt(hd)), tf.tensor(mask, [1, 1, T, S]));
+      y = bmm(tf.softmax(att) as tf.Tensor4D, v);
+    }
+    const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D;
+    return [this.#linear(merged, prefix + ".c_proj", false), k, v];
   }
 
   /** Releases the model's tensors. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend/mod.ts";
+import { incrementalSuite } from "./incremental_suite.ts";
 import { modelSuite } from "./model_suite.ts";
 import { createModel } from "./registry.ts";
 
@@ -21,3 +22,5 @@ Deno.test("gpt2: the full model builds with Hugging Face's shapes and counts 124
     m.dispose();
   }
 });
+
+incrementalSuite("gpt-nano", { vocab_size: 11, block_size: 10 });

@@ -33,6 +33,85 @@ export interface LanguageModel extends Model {
   loss(idx: Int32Array, targets: Int32Array, batch: number, time: number, training?: boolean): tf.Scalar;
   /** Seeds dropout masks (the trainer sets it per step so resumed runs replay them). */
   setDropoutSeed(seed: number): void;
+  /**
+   * Optional incremental decoding: an empty {@linkcode DecoderCache} for
+   * `batch` sequences. Models that have it also have {@linkcode LanguageModel.step};
+   * {@linkcode isIncremental} tells.
+   */
+  startCache?(batch: number): DecoderCache;
+  /**
+   * Optional incremental decoding: feeds `ids` (`[batch, time]` row-major, at
+   * positions `cache.length ..`) through the model and returns the logits of
+   * the last position (`[batch, vocab]`) and a new cache that also holds them.
+   * Each token costs one position, not the whole context. `cache` itself is
+   * left as it was (reuse it for another continuation, or dispose it).
+   * Throws a RangeError when `cache.length + time` exceeds `block_size`.
+   */
+  step?(ids: Int32Array, cache: DecoderCache): DecoderStep;
+}
+
+/**
+ * What a decoder remembers of the tokens it has been fed: a GPT's per-layer
+ * keys and values, an LSTM's hidden and cell states. Its tensors belong to
+ * it (an enclosing `tf.tidy` does not release them): call `dispose()` when
+ * done with it. Only the model that made a cache can read it, and only
+ * while its weights stay as they were.
+ */
+export interface DecoderCache {
+  /** Sequences (rows) it holds. */
+  readonly batch: number;
+  /** Positions fed so far: the position of the next token. */
+  readonly length: number;
+  /** Releases its tensors (a second call does nothing). */
+  dispose(): void;
+}
+
+/** What {@linkcode LanguageModel.step} returns. */
+export interface DecoderStep {
+  /** Logits `[batch, vocab]` of the last position fed. */
+  logits: tf.Tensor2D;
+  /** The cache after these tokens (`length` grown by their number); the caller disposes it. */
+  cache: DecoderCache;
+}
+
+/** A language model with the incremental API ({@linkcode LanguageModel.startCache} and `step`). */
+export type IncrementalLanguageModel = LanguageModel & Required<Pick<LanguageModel, "startCache" | "step">>;
+
+/**
+ * Whether `m` decodes incrementally (has `startCache` and `step`): every GPT
+ * and the char-LSTM do.
+ *
+ * @example Greedy decoding, one position per token
+ * ```ts
+ * import { initBackend, tf } from "../backend/mod.ts";
+ * import { Rng } from "../random/mod.ts";
+ * import { isIncremental } from "./model.ts";
+ * import { createModel } from "./registry.ts";
+ * await initBackend("cpu");
+ * const model = createModel("gpt-nano", { vocab_size: 11, block_size: 8 }, new Rng(1));
+ * if (!isIncremental(model)) throw new Error("a GPT has a KV cache");
+ * const before = tf.memory().numTensors;
+ * let cache = model.startCache(1);
+ * let ids = new Int32Array([1, 2, 3]); // the prompt, then one token at a time
+ * const out: number[] = [];
+ * for (let i = 0; i < 4; i++) {
+ *   const { logits, cache: next } = model.step(ids, cache);
+ *   const id = tf.tidy(() => logits.argMax(-1).dataSync()[0]!);
+ *   logits.dispose();
+ *   cache.dispose();
+ *   cache = next;
+ *   out.push(id);
+ *   ids = new Int32Array([id]);
+ * }
+ * if (cache.length !== 6) throw new Error(`fed 6 positions, cache says ${cache.length}`);
+ * cache.dispose();
+ * if (tf.memory().numTensors !== before) throw new Error("leaked tensors");
+ * model.dispose();
+ * ```
+ */
+export function isIncremental(m: Model): m is IncrementalLanguageModel {
+  const lm = m as Partial<LanguageModel>;
+  return isLanguageModel(m) && typeof lm.startCache === "function" && typeof lm.step === "function";
 }
 
 /** Token ids of a padded batch for an encoder: `[batch, time]`, with 1 where `mask` marks real tokens. */
