@@ -1,17 +1,32 @@
 """PyTorch reference for `deno task bench:speed`: the same GPT as lib/models/gpt.ts
-(gpt-micro: 4 layers, 4 heads, 128 dims, context 64, vocab 83, tied head, GELU tanh),
-trained with AdamW on random tokens, batch 12. Prints one JSON line with tokens/s.
-Benchmark-only: codex never imports PyTorch. Needs Debian's python3-torch."""
-import json, math, sys, time
+(pre-LayerNorm blocks, GELU tanh, tied head), trained with AdamW on random tokens.
+Prints one JSON line with ms/step and tokens/s.
+
+  python3 torch_gpt_micro.py --threads 1|2|default --steps N [--preset micro|gpt2] [--batch B] [--time T]
+
+--threads 1 also needs OPENBLAS_NUM_THREADS=1 in the environment (torch.set_num_threads
+does not limit OpenBLAS); the caller sets it. Benchmark-only: codex never imports PyTorch.
+Needs Debian's python3-torch, and libopenblas0-pthread for a fair reference (without it
+Debian's torch multiplies with the reference BLAS, ~15x slower)."""
+import argparse, json, math, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-torch.set_num_threads(threads)
+PRESETS = {"micro": (83, 64, 4, 4, 128, 12, 64), "gpt2": (50257, 1024, 12, 12, 768, 1, 256)}
+ap = argparse.ArgumentParser()
+ap.add_argument("--threads", default="1")
+ap.add_argument("--steps", type=int, default=30)
+ap.add_argument("--warmup", type=int, default=5)
+ap.add_argument("--preset", default="micro", choices=PRESETS)
+ap.add_argument("--batch", type=int)
+ap.add_argument("--time", type=int)
+args = ap.parse_args()
+if args.threads != "default":
+    torch.set_num_threads(int(args.threads))
 torch.manual_seed(0)
-V, T, L, H, C, B = 83, 64, 4, 4, 128, 12
+V, BLOCK, L, H, C, B, T = PRESETS[args.preset]
+B, T = args.batch or B, args.time or T
 
 
 class Block(nn.Module):
@@ -33,7 +48,7 @@ class Block(nn.Module):
 class Gpt(nn.Module):
     def __init__(self):
         super().__init__()
-        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
+        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(BLOCK, C)
         self.h = nn.ModuleList(Block() for _ in range(L))
         self.ln_f = nn.LayerNorm(C)
 
@@ -43,6 +58,15 @@ class Gpt(nn.Module):
             x = b(x)
         logits = self.ln_f(x) @ self.wte.weight.t()
         return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+
+
+def blas():
+    """The BLAS library this process loaded (OpenBLAS or the slow reference one)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line}
+    if any("openblas" in l for l in libs):
+        return "openblas"
+    return "reference" if libs else "unknown"
 
 
 model = Gpt()
@@ -58,10 +82,20 @@ def step():
     opt.step()
 
 
-for _ in range(5):
+for _ in range(args.warmup):
     step()
 t0 = time.perf_counter()
-for _ in range(steps):
+for _ in range(args.steps):
     step()
-dt = (time.perf_counter() - t0) / steps
-print(json.dumps({"threads": threads, "ms_per_step": dt * 1000, "tokens_per_sec": B * T / dt, "torch": torch.__version__}))
+dt = (time.perf_counter() - t0) / args.steps
+print(json.dumps({
+    "threads": args.threads,
+    "torch_threads": torch.get_num_threads(),
+    "blas": blas(),
+    "preset": args.preset,
+    "batch": B,
+    "time": T,
+    "ms_per_step": dt * 1000,
+    "tokens_per_sec": B * T / dt,
+    "torch": torch.__version__,
+}))

@@ -1,16 +1,24 @@
 /**
- * `deno task bench:speed`: training throughput of gpt-micro (batch 12,
- * context 64) on the wasm backend (one and two cores) and the CPU backend,
- * against a PyTorch reference of the same model measured in the same run
- * (when Debian's python3-torch is installed), plus where a wasm step spends
- * its time.
+ * `deno task bench:speed`: codex against PyTorch on the same CPU, in one run.
+ *
+ * - Training tokens/s of gpt-micro (batch 12 x 64, AdamW, clipping): codex
+ *   native with 1 and 2 workers, codex wasm with 1 and 2 workers; PyTorch
+ *   with OpenBLAS limited to one thread, with its defaults, and with 2 threads.
+ * - Generation tokens/s at the gpt2 shape, with and without the KV cache.
+ * - GPT-2-124M training step (batch 1 x 256), codex native and PyTorch.
+ *
+ * The last line is `ratio_vs_pytorch=R`: codex's best training tokens/s over
+ * the fastest PyTorch configuration of this run.
  *
  * @module
  */
 import {
+  benchGeneration,
+  clipScale,
   createModel,
   createOptimizer,
   DataParallel,
+  gradientNorm,
   initBackend,
   type LanguageModel,
   parseTaskArgs,
@@ -20,20 +28,42 @@ import {
 } from "../mod.ts";
 import { fileURLToPath } from "node:url";
 
-const HELP = `Usage: deno task bench:speed [--steps N] [--no-torch] [--profile]
+const HELP = `Usage: deno task bench:speed [--steps N] [--no-torch] [--no-gpt2] [--no-generate] [--profile]
 
-Times training steps of gpt-micro (4 layers, 128 dims, batch 12 x 64 tokens) with AdamW:
-wasm on one core, wasm on two cores (train.workers=2), and the pure-JS cpu backend; then the
-PyTorch reference (bench/torch_gpt_micro.py, one thread, run with /usr/bin/python3 if torch
-imports) and prints tokens/s with ratios. --profile adds a per-op profile of one wasm step.`;
+Times, in one run on this machine:
+  training   gpt-micro (4 layers, 128 dims, batch 12 x 64 tokens, AdamW, clipping): codex native
+             (ONNX Runtime) with 1 and 2 workers, codex wasm with 1 and 2 workers, and PyTorch
+             (bench/torch_gpt.py) with OpenBLAS on one thread, with its defaults and with 2 threads
+  generation 256 new tokens after a 64-token prompt at the gpt2 shape (124M), with and without
+             the KV cache (--no-generate skips it)
+  gpt2 step  one GPT-2-124M training step, batch 1 x 256, codex native and PyTorch (--no-gpt2 skips)
+PyTorch runs with /usr/bin/python3 (Debian's python3-torch; libopenblas0-pthread makes it use
+OpenBLAS, without which it is ~15x slower and the comparison is unfair: the table says which BLAS
+it used). Ends with ratio_vs_pytorch=R (codex's best / the fastest PyTorch).
+--profile adds a per-op profile of one wasm step.`;
 
 const cfg = { vocab_size: 83, block_size: 64, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0 };
+const gpt2 = { vocab_size: 50257, block_size: 1024, n_layer: 12, n_head: 12, n_embd: 768, dropout: 0 };
 const B = 12, T = 64;
+const PY = "/usr/bin/python3";
 
-async function measure(backend: string, workers: number, steps: number): Promise<number> {
+function randomBatch(batch: number, time: number, vocab: number, seed: number) {
+  const rng = new Rng(seed);
+  const draw = () => Int32Array.from({ length: batch * time }, () => rng.int(vocab));
+  return { x: draw(), y: draw(), batch, time };
+}
+
+/** Milliseconds per training step (gradients, norm, clipped AdamW), after `warmup` steps. */
+async function msPerStep(
+  backend: string,
+  workers: number,
+  model: { name: string; config: typeof cfg; batch: number; time: number },
+  steps: number,
+  warmup: number,
+): Promise<number> {
   await initBackend(backend);
-  const model = createModel("gpt-micro", cfg, new Rng(1)) as LanguageModel;
-  const opt = createOptimizer(model.params, {
+  const m = createModel(model.name, model.config, new Rng(1)) as LanguageModel;
+  const opt = createOptimizer(m.params, {
     optimizer: "adamw",
     beta1: 0.9,
     beta2: 0.99,
@@ -41,47 +71,120 @@ async function measure(backend: string, workers: number, steps: number): Promise
     momentum: 0,
     weight_decay: 0.1,
   });
-  const dp = await DataParallel.start(workers, "gpt-micro", cfg, backend);
-  const rng = new Rng(2);
-  const b = {
-    x: Int32Array.from({ length: B * T }, () => rng.int(83)),
-    y: Int32Array.from({ length: B * T }, () => rng.int(83)),
-    batch: B,
-    time: T,
-  };
+  const dp = await DataParallel.start(workers, model.name, model.config, backend);
+  const b = randomBatch(model.batch, model.time, model.config.vocab_size, 2);
   const step = async () => {
-    const r = await dp.gradients(model, b, 1, 0);
-    opt.step(r.grads, 1e-3);
+    const r = await dp.gradients(m, b, 1, 0);
+    opt.step(r.grads, 1e-3, clipScale(gradientNorm(r.grads), 1));
     tf.dispose(Object.values(r.grads));
   };
-  for (let i = 0; i < 3; i++) await step();
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  const ms = (performance.now() - t0) / steps;
-  dp.close();
-  opt.dispose();
-  model.dispose();
-  return (B * T) / (ms / 1000);
+  try {
+    for (let i = 0; i < warmup; i++) await step();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    return (performance.now() - t0) / steps;
+  } finally {
+    dp.close();
+    opt.dispose();
+    m.dispose();
+  }
 }
 
-async function torchReference(steps: number): Promise<number | null> {
-  const script = fileURLToPath(new URL("../bench/torch_gpt_micro.py", import.meta.url));
+interface TorchResult {
+  ms_per_step: number;
+  tokens_per_sec: number;
+  blas: string;
+  torch_threads: number;
+}
+
+async function torch(threads: "1" | "2" | "default", args: string[]): Promise<TorchResult | null> {
+  const script = fileURLToPath(new URL("../bench/torch_gpt.py", import.meta.url));
+  const env: Record<string, string> = threads === "1" ? { OPENBLAS_NUM_THREADS: "1" } : {};
   try {
-    const out = await new Deno.Command("/usr/bin/python3", { args: [script, "1", String(steps)], stderr: "null" })
+    const out = await new Deno.Command(PY, { args: [script, "--threads", threads, ...args], env, stderr: "piped" })
       .output();
-    if (!out.success) return null;
-    return JSON.parse(new TextDecoder().decode(out.stdout)).tokens_per_sec;
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+      console.log(`  (PyTorch ${threads} failed: ${err})`);
+      return null;
+    }
+    return JSON.parse(new TextDecoder().decode(out.stdout));
   } catch {
     return null;
   }
 }
 
+async function torchAvailable(): Promise<boolean> {
+  try {
+    return (await new Deno.Command(PY, { args: ["-c", "import torch"], stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+function line(name: string, value: string, note = ""): void {
+  console.log(`  ${name.padEnd(44)} ${value.padStart(16)}${note ? "  " + note : ""}`);
+}
+
+const fmt = (tps: number) => `${tps.toFixed(0)} tokens/s`;
+
+async function training(steps: number, withTorch: boolean): Promise<number | null> {
+  console.log(`Training gpt-micro, batch ${B} x ${T} tokens, AdamW + clipping (${steps} timed steps each):`);
+  const micro = { name: "gpt-micro", config: cfg, batch: B, time: T };
+  const codex: [string, number][] = [];
+  for (const [backend, workers] of [["native", 1], ["native", 2], ["wasm", 1], ["wasm", 2]] as const) {
+    const ms = await msPerStep(backend, workers, micro, backend === "native" ? steps * 4 : steps, 3);
+    codex.push([`codex ${backend}, ${workers} worker${workers > 1 ? "s" : ""}`, (B * T * 1000) / ms]);
+  }
+  const torchRows: [string, number][] = [];
+  if (withTorch) {
+    for (const [name, threads] of [["OpenBLAS 1 thread", "1"], ["defaults", "default"], ["2 threads", "2"]] as const) {
+      const r = await torch(threads, ["--steps", String(steps * 2)]);
+      if (r) torchRows.push([`PyTorch, ${name} (${r.blas} BLAS)`, r.tokens_per_sec]);
+    }
+  }
+  const bestTorch = torchRows.length ? Math.max(...torchRows.map((r) => r[1])) : null;
+  for (const [name, tps] of [...codex, ...torchRows]) {
+    line(name, fmt(tps), bestTorch ? `${(tps / bestTorch).toFixed(2)}x fastest PyTorch` : "");
+  }
+  if (torchRows.some((r) => r[0].includes("reference BLAS"))) {
+    console.log("  (PyTorch used the reference BLAS: apt-get install libopenblas0-pthread for a fair comparison)");
+  }
+  const bestCodex = Math.max(...codex.map((r) => r[1]));
+  return bestTorch ? bestCodex / bestTorch : null;
+}
+
+async function generation(): Promise<void> {
+  console.log("Generation at the gpt2 shape (124M, random weights), 64-token prompt, greedy:");
+  await initBackend("native");
+  const model = createModel("gpt2", gpt2, new Rng(1)) as LanguageModel;
+  try {
+    const cached = benchGeneration({ model, promptTokens: 64, newTokens: 256 });
+    const plain = benchGeneration({ model, promptTokens: 64, newTokens: 16, useCache: false });
+    line("with the KV cache (256 new tokens)", `${cached.toFixed(1)} tokens/s`);
+    line("without (16 new tokens, full context)", `${plain.toFixed(1)} tokens/s`, `${(cached / plain).toFixed(1)}x`);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function gpt2Step(withTorch: boolean): Promise<void> {
+  console.log("GPT-2-124M training step, batch 1 x 256, AdamW:");
+  const ms = await msPerStep("native", 2, { name: "gpt2", config: gpt2, batch: 1, time: 256 }, 3, 2);
+  const r = withTorch ? await torch("default", ["--preset", "gpt2", "--steps", "3", "--warmup", "2"]) : null;
+  line(
+    "codex native, 2 workers",
+    `${ms.toFixed(0)} ms/step`,
+    r ? `${(ms / r.ms_per_step).toFixed(2)}x PyTorch's time` : "",
+  );
+  if (r) line(`PyTorch, defaults (${r.blas} BLAS)`, `${r.ms_per_step.toFixed(0)} ms/step`);
+}
+
 async function profile(): Promise<void> {
   await initBackend("wasm");
   const model = createModel("gpt-micro", cfg, new Rng(1)) as LanguageModel;
-  const rng = new Rng(2);
-  const x = Int32Array.from({ length: B * T }, () => rng.int(83)),
-    y = Int32Array.from({ length: B * T }, () => rng.int(83));
+  const { x, y } = randomBatch(B, T, 83, 2);
   const run = () => {
     const { value, grads } = tf.variableGrads(() => model.loss(x, y, B, T, true), [...model.params.values()]);
     value.dataSync();
@@ -111,6 +214,8 @@ async function main(): Promise<number> {
     help: { type: "boolean", short: "h" },
     steps: { type: "string" },
     "no-torch": { type: "boolean" },
+    "no-gpt2": { type: "boolean" },
+    "no-generate": { type: "boolean" },
     profile: { type: "boolean" },
   });
   if (args.flags.help) {
@@ -121,22 +226,17 @@ async function main(): Promise<number> {
   if (!Number.isInteger(steps) || steps < 1) {
     throw new RangeError(`Cannot bench: --steps must be a positive integer (got ${args.flags.steps})`);
   }
-  const torch = args.flags["no-torch"] ? null : await torchReference(steps * 2);
-  const rows: [string, number][] = [
-    ["wasm, 1 core", await measure("wasm", 1, steps)],
-    ["wasm, 2 cores (workers=2)", await measure("wasm", 2, steps)],
-    ["cpu backend (pure JS)", await measure("cpu", 1, 2)],
-  ];
-  if (torch !== null) rows.push(["PyTorch 1 thread (reference)", torch]);
-  console.log(`gpt-micro training throughput, batch ${B} x ${T} tokens, AdamW:`);
-  for (const [name, tps] of rows) {
-    const ratio = torch ? `  ${(tps / torch).toFixed(2)}x PyTorch` : "";
-    console.log(`  ${name.padEnd(30)} ${tps.toFixed(0).padStart(7)} tokens/s${ratio}`);
+  const withTorch = !args.flags["no-torch"] && await torchAvailable();
+  if (!withTorch && !args.flags["no-torch"]) {
+    console.log(
+      `PyTorch reference not run: ${PY} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`,
+    );
   }
-  if (torch === null && !args.flags["no-torch"]) {
-    console.log("  (PyTorch reference not run: /usr/bin/python3 cannot import torch; apt-get install python3-torch)");
-  }
+  const ratio = await training(steps, withTorch);
+  if (!args.flags["no-generate"]) await generation();
+  if (!args.flags["no-gpt2"]) await gpt2Step(withTorch);
   if (args.flags.profile) await profile();
+  console.log(`ratio_vs_pytorch=${ratio === null ? "n/a" : ratio.toFixed(2)}`);
   return 0;
 }
 
