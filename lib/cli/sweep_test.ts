@@ -6,12 +6,15 @@ Deno.test("sweepValues: splits on top-level commas only, keeping brackets and qu
   assert.deepEqual(sweepValues("seed=1"), ["seed=1"]);
   assert.deepEqual(sweepValues("a.b=[1,2],[3,{x:4,y:5}]"), ["a.b=[1,2]", "a.b=[3,{x:4,y:5}]"]);
   assert.deepEqual(sweepValues(`name="a,b",'c,d',e`), [`name="a,b"`, `name='c,d'`, "name=e"]);
-  assert.deepEqual(sweepValues("k=a,"), ["k=a", "k="]);
+  assert.deepEqual(sweepValues("k=1 ,  2,\t\t3"), ["k=1", "k=2", "k=3"], "whitespace around values is trimmed");
+  assert.deepEqual(sweepValues("k=a\\,b,c"), ["k=a\\,b", "k=c"], "an escaped comma does not split");
   assert.deepEqual(sweepValues("k="), ["k="]);
+  assert.throws(() => sweepValues("k=a,"), /Cannot parse override "k=a,": missing a value at end of input at column 5/);
 });
 
-Deno.test("sweepValues: only the first = separates the key; an override without = is one value", () => {
-  assert.deepEqual(sweepValues("k=a=b,c"), ["k=a=b", "k=c"]);
+Deno.test("sweepValues: a second = must be quoted or escaped; an override without = is one value", () => {
+  assert.throws(() => sweepValues("k=a=b,c"), /mismatched input '=' .* at column 4/);
+  assert.deepEqual(sweepValues("k='a=b',c"), ["k='a=b'", "k=c"]);
   assert.deepEqual(sweepValues("~train.clip"), ["~train.clip"]);
   assert.deepEqual(sweepValues("a,b"), ["a,b"]);
 });

@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { closest } from "./overrides.ts";
+import { parseOverrideValue, type Sweep } from "./override_value.ts";
 import { type RunConfig, validateRunConfig } from "./run_config.ts";
 
 type Node = Record<string, unknown>;
@@ -23,29 +24,23 @@ type Node = Record<string, unknown>;
 /** One parsed override. */
 export interface HydraOverride {
   op: "set" | "add" | "force" | "delete";
+  /** Dotted key path, or a config group (`model`, `hydra/sweeper`). */
   key: string;
+  /** The value; absent for a bare delete (`~key`) and for a sweep. */
   value?: unknown;
+  /** A sweep (`a,b`, `choice(...)`, `range(...)`, `interval(...)`, `glob(...)`), which only `-m` runs. */
+  sweep?: Sweep;
   /** The text as given. */
   raw: string;
 }
 
-function parseValue(raw: string, arg: string): unknown {
-  if (raw === "") return "";
-  // Hydra writes dicts as {a:1,b:2}; YAML needs a space after the colon.
-  const text = raw.startsWith("{") ? raw.replace(/([{,]\s*[^\s:{},]+):(?=\S)/g, "$1: ") : raw;
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    if (err instanceof YAMLParseError) {
-      if (/^[[{]/.test(raw)) throw new SyntaxError(`Cannot parse override "${arg}": ${err.message.split("\n")[0]}`);
-      return raw;
-    }
-    throw err;
-  }
-}
+const KEY_RE = /^(\+\+|\+|~)?([\w-]+(?:[./][\w-]+)*)(@[^=]*)?(?:=([\s\S]*))?$/;
 
 /**
- * Parses one override in Hydra's grammar.
+ * Parses one override in Hydra 1.3's grammar: values are Hydra primitives
+ * (`10_0`, `inf`, `TRUE`, `null`, `a\,b`, quoted strings), lists, dicts, and
+ * sweeps (`a,b`, `choice`, `range`, `interval`, `glob`, with `tag`, `sort`,
+ * `shuffle` and the casts `int`, `float`, `str`, `bool`).
  *
  * @example
  * ```ts
@@ -53,24 +48,65 @@ function parseValue(raw: string, arg: string): unknown {
  * const o = parseHydraOverride("++train.lr=3e-4");
  * if (o.op !== "force" || o.key !== "train.lr" || o.value !== 3e-4) throw new Error("bad parse");
  * if (parseHydraOverride("~seed").op !== "delete") throw new Error("~ should delete");
+ * if (parseHydraOverride("seed=range(1,4)").sweep?.kind !== "range") throw new Error("a sweep");
  * ```
  */
 export function parseHydraOverride(arg: string): HydraOverride {
-  const m = /^(\+\+|\+|~)?([A-Za-z_][\w-]*(?:\.[\w-]+)*)(?:=([\s\S]*))?$/.exec(arg);
-  if (!m) throw new SyntaxError(`Cannot parse override "${arg}": expected key=value, +key=value, ++key=value or ~key`);
-  const [, prefix, key, raw] = m;
-  if (prefix === "~") {
-    return raw === undefined
-      ? { op: "delete", key: key!, raw: arg }
-      : { op: "delete", key: key!, value: parseValue(raw, arg), raw: arg };
+  const m = KEY_RE.exec(arg);
+  if (!m) {
+    const eq = arg.indexOf("=");
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    throw new SyntaxError(
+      `Cannot parse override "${arg}": ${
+        key.trim() === ""
+          ? "missing a key before '='"
+          : `"${key}" is not a key (letters, digits, _ and -, joined by . or /)`
+      }; expected key=value, +key=value, ++key=value or ~key`,
+    );
   }
-  if (raw === undefined) throw new SyntaxError(`Cannot parse override "${arg}": "${key}" needs a value (${key}=...)`);
-  return {
-    op: prefix === "++" ? "force" : prefix === "+" ? "add" : "set",
-    key: key!,
-    value: parseValue(raw, arg),
-    raw: arg,
-  };
+  const [, prefix, key, pkg, raw] = m;
+  if (pkg !== undefined) {
+    throw new SyntaxError(
+      `Cannot parse override "${arg}": package overrides (${key}${pkg}) are not supported by codex`,
+    );
+  }
+  if (raw === undefined) {
+    if (prefix === "~") return { op: "delete", key: key!, raw: arg };
+    throw new SyntaxError(`Cannot parse override "${arg}": "${key}" needs a value (${key}=...)`);
+  }
+  const parsed = parseOverrideValue(raw, arg, arg.length - raw.length);
+  const op = prefix === "~" ? "delete" : prefix === "++" ? "force" : prefix === "+" ? "add" : "set";
+  if (parsed.sweep) {
+    if (op === "delete") throw new SyntaxError(`Cannot parse override "${arg}": a delete cannot sweep`);
+    return { op, key: key!, sweep: parsed.sweep, raw: arg };
+  }
+  return { op, key: key!, value: parsed.value, raw: arg };
+}
+
+/** Hydra's refusal of a sweep outside `-m`. */
+function refuseSweep(o: HydraOverride): never {
+  if (o.sweep?.kind === "choice" && o.sweep.simpleForm) {
+    throw new RangeError(
+      `Ambiguous value for argument '${o.raw}'\n` +
+        `1. To use it as a list, use ${o.key}=[value1,value2]\n` +
+        `2. To use it as string, quote the value: ${o.key}='value1,value2'\n` +
+        `3. To sweep over it, add --multirun to your command line`,
+    );
+  }
+  throw new RangeError(`Sweep parameters '${o.raw}' requires --multirun`);
+}
+
+const TYPED_TEXT = /^[+-]?((\d[\d_]*)?\.?[\d_]*([eE][+-]?\d[\d_]*)?|inf|nan|true|false)$/i;
+
+/** Hydra's merge: dicts merge key by key, anything else replaces. */
+function merge(target: unknown, value: unknown): unknown {
+  if (
+    target === null || typeof target !== "object" || Array.isArray(target) ||
+    value === null || typeof value !== "object" || Array.isArray(value)
+  ) return structuredClone(value);
+  const out = { ...(target as Node) };
+  for (const [k, v] of Object.entries(value as Node)) out[k] = k in out ? merge(out[k], v) : structuredClone(v);
+  return out;
 }
 
 async function readYaml(path: string): Promise<Node> {
@@ -251,8 +287,12 @@ export async function compose(
   if (!order.includes("_self_")) order.push("_self_");
   const keyOps: HydraOverride[] = [];
   for (const o of parsed) {
+    if (o.sweep) refuseSweep(o);
     const options = !o.key.includes(".") && o.op !== "delete" ? await groupOptions(configDir, o.key) : [];
     if (options.length && typeof o.value === "string") {
+      if (o.op === "force") {
+        throw new RangeError(`force-add of config groups is not supported: '${o.raw}' (use ${o.key}=${o.value})`);
+      }
       if (!options.includes(o.value)) {
         throw new RangeError(
           `Cannot apply override ${o.raw}: unknown ${o.key} "${o.value}" (available: ${options.join(", ")}${
@@ -261,7 +301,7 @@ export async function compose(
         );
       }
       if (!choices.has(o.key)) {
-        if (o.op !== "add" && o.op !== "force") {
+        if (o.op !== "add") {
           throw new RangeError(
             `Cannot apply override ${o.raw}: ${o.key} is not in the defaults list (add it with +${o.key}=${o.value})`,
           );
@@ -292,7 +332,7 @@ export async function compose(
         }; use +${o.key}=... to add it`,
       );
     }
-    if (o.op === "add" && exists) {
+    if (o.op === "add" && exists && (o.value === null || typeof o.value !== "object")) {
       throw new RangeError(
         `Cannot apply override ${o.raw}: "${o.key}" already exists (use ${o.key}=... or ++${o.key}=...)`,
       );
@@ -314,12 +354,16 @@ export async function compose(
           `Cannot apply override ${o.raw}: ${o.key} is ${JSON.stringify(parent[last])}, not ${JSON.stringify(o.value)}`,
         );
       }
-      delete parent[last];
+      // Deleting a list element removes it (no hole is left).
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    } else if (typeof parent[last] === "string" && o.value !== null && typeof o.value !== "object") {
+      // A string key keeps a value read as a number or boolean as the text written (10.0 stays "10.0").
+      const text = o.raw.slice(o.raw.indexOf("=") + 1).trim();
+      parent[last] = typeof o.value !== "string" && TYPED_TEXT.test(text) ? text : String(o.value);
     } else {
-      // A string key keeps a value YAML read as a number or boolean as text.
-      parent[last] = typeof parent[last] === "string" && o.value !== null && typeof o.value !== "object"
-        ? String(o.value)
-        : o.value;
+      // Dicts merge into an existing dict (node={a:1} and +node={a:1}); anything else replaces.
+      parent[last] = merge(parent[last], o.value);
     }
   }
   resolveInterpolations(cfg);

@@ -15,3 +15,15 @@ export {
   parseHydraOverride,
   resolveInterpolations,
 } from "./compose.ts";
+export {
+  type ChoiceSweep,
+  formatOverrideValue,
+  globFilter,
+  type GlobSweep,
+  type IntervalSweep,
+  type ParsedValue,
+  parseOverrideValue,
+  type RangeSweep,
+  rangeValues,
+  type Sweep,
+} from "./override_value.ts";

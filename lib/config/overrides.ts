@@ -1,11 +1,11 @@
 /**
  * Command-line overrides in Hydra's basic form: `key.path=value` sets a
  * known key, `group=option` picks a preset for a group (`model=gpt-nano`).
- * Values are YAML scalars (`3e-4`, `true`, `null`, `"quoted text"`).
+ * Values are Hydra primitives (`3e-4`, `true`, `null`, `10_0`, `"quoted text"`).
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parseOverrideValue } from "./override_value.ts";
 import { type RunConfig, validateRunConfig } from "./run_config.ts";
 
 /** Presets a group option selects: `{ model: { "gpt-nano": {...} } }`. */
@@ -45,18 +45,17 @@ export function parseOverride(arg: string): Override {
   if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(key)) {
     throw new SyntaxError(`Cannot parse override "${arg}": "${key}" is not a key path`);
   }
-  const raw = arg.slice(eq + 1);
-  let value: unknown;
-  try {
-    value = raw === "" ? "" : parseYaml(raw);
-  } catch (err) {
-    // Text that is not a YAML scalar (`a: b` unquoted, ...) is taken as a string;
-    // anything else (a permission error, say) is a real failure.
-    if ((err as Error).name !== "YAMLParseError") throw err;
-    value = raw;
+  const parsed = parseOverrideValue(arg.slice(eq + 1), arg, eq + 1);
+  if (parsed.sweep) {
+    throw new SyntaxError(
+      parsed.sweep.kind === "choice" && parsed.sweep.simpleForm
+        ? `Ambiguous value for argument '${arg}': use ${key}=[value1,value2] for a list, quote the value for a string, or sweep with --multirun`
+        : `Sweep parameters '${arg}' requires --multirun`,
+    );
   }
+  const value = parsed.value;
   if (value !== null && typeof value === "object") {
-    throw new SyntaxError(`Cannot parse override "${arg}": lists and dicts are not supported yet`);
+    throw new SyntaxError(`Cannot parse override "${arg}": lists and dicts are not supported here`);
   }
   return { key, value };
 }

@@ -55,7 +55,7 @@ Deno.test("applyOverrides: values are validated with the key, the expectation an
   assert.throws(() => applyOverrides(DEFAULT_CONFIG, ["train.lr=fast"]), /train.lr must be a number \(got "fast"\)/);
   assert.throws(
     () => applyOverrides(DEFAULT_CONFIG, ["backend=gpu"]),
-    /backend must be one of "wasm", "cpu", "node", "auto" \(got "gpu"\)/,
+    /backend must be one of .*"wasm".* \(got "gpu"\)/,
   );
   assert.throws(
     () => applyOverrides(DEFAULT_CONFIG, ["train.max_steps=2.5"]),
