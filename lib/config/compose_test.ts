@@ -101,3 +101,53 @@ Deno.test("configs/model options agree with the model registry's presets", async
     assert.deepEqual(keys, presets[option], `configs/model/${e.name} matches the registry`);
   }
 });
+
+Deno.test("compose (Hydra's compose cases): dicts merge, +node merges, ~list.N leaves no hole, ++group is refused", async () => {
+  const base = (o: string[]) => compose("config", o, { configDir });
+  // The run config schema refuses unknown keys, so these go through train.tags (a free list) and model (free keys).
+  const merged = await base(["model={n_layer:2}"]);
+  assert.equal(merged.model.n_layer, 2);
+  assert.equal(merged.model.name, "gpt-micro", "node={a:1} merges into the node instead of replacing it");
+  const added = await base(["+model={n_layer:3}"]);
+  assert.equal(added.model.n_layer, 3, "+node={x:1} on an existing node merges");
+  assert.equal(added.model.n_embd, 128);
+  const tags = await base(["+train.tags=[a,b,c]", "~train.tags.0"]);
+  assert.deepEqual(tags.train.tags, ["b", "c"], "~key.0 removes the element");
+  const set = await base(["+train.tags=[a,b,c]", "train.tags.1=x"]);
+  assert.deepEqual(set.train.tags, ["a", "x", "c"]);
+  const replaced = await base(["+train.tags=[a,b]", "train.tags=[c]"]);
+  assert.deepEqual(replaced.train.tags, ["c"], "a list replaces a list");
+  await assert.rejects(
+    () => base(["++model=gpt-nano"]),
+    /force-add of config groups is not supported: '\+\+model=gpt-nano'/,
+  );
+  await assert.rejects(() => base(["+seed=1"]), /"seed" already exists/);
+});
+
+Deno.test("compose: sweeps without -m are refused in Hydra's words", async () => {
+  await assert.rejects(
+    () => compose("config", ["train.lr=1e-3,3e-3"], { configDir }),
+    (err: Error) =>
+      err.message.startsWith("Ambiguous value for argument 'train.lr=1e-3,3e-3'\n") &&
+      err.message.includes("1. To use it as a list, use train.lr=[value1,value2]") &&
+      err.message.includes("2. To use it as string, quote the value: train.lr='value1,value2'") &&
+      err.message.includes("3. To sweep over it, add --multirun to your command line"),
+  );
+  await assert.rejects(() => compose("config", ["model=gpt-nano,gpt-mini"], { configDir }), /Ambiguous value/);
+  await assert.rejects(
+    () => compose("config", ["seed=range(1,3)"], { configDir }),
+    /Sweep parameters 'seed=range\(1,3\)' requires --multirun/,
+  );
+});
+
+Deno.test("compose: Hydra primitives, escapes and quoted paths reach the config as written", async () => {
+  const c = (o: string[]) => compose("config", o, { configDir });
+  assert.equal((await c(["train.max_steps=1_000"])).train.max_steps, 1000);
+  assert.equal((await c(["safety.enabled=FALSE"])).safety.enabled, false);
+  assert.equal((await c(["sample.prompt=a\\,b"])).sample.prompt, "a,b");
+  assert.equal((await c(['sample.prompt="C:\\new\\table"'])).sample.prompt, "C:\\new\\table");
+  assert.equal((await c(["sample.prompt='foo \\'bar'"])).sample.prompt, "foo 'bar");
+  assert.equal((await c(["sample.prompt=10.0"])).sample.prompt, "10.0", "a string key keeps the text as written");
+  assert.equal((await c(["sample.prompt=  spaced out\t"])).sample.prompt, "spaced out");
+  await assert.rejects(() => c(["+train.x={a=1}"]), /mismatched input '='/);
+});
