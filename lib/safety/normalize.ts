@@ -43,10 +43,29 @@ export interface TextView {
   text: string;
   /** The same, lower-cased character by character (same length). */
   lower: string;
-  /** For each UTF-16 unit of `text`, the start of the original span it came from. */
-  start: Int32Array;
-  /** ... and the end of that span. */
-  end: Int32Array;
+  /** For each UTF-16 unit of `text`, the start of the original span it came from (null: the same offset). */
+  start: Int32Array | null;
+  /** ... and the end of that span (null: offset + 1). */
+  end: Int32Array | null;
+}
+
+/** The original span of view units `a` to `b` (exclusive). */
+export function originalSpan(view: TextView, a: number, b: number): [number, number] {
+  return [view.start ? view.start[a]! : a, view.end ? view.end[b - 1]! : b];
+}
+
+// Anything outside printable ASCII and tab needs the slow path (or, for the joined view, line breaks).
+const SPECIAL_KEEP_BREAKS = /[^\t\n\r\x20-\x7e]/g;
+
+function _lowerSameLength(text: string): string {
+  const l = text.toLowerCase();
+  if (l.length === text.length) return l;
+  let out = "";
+  for (const c of text) {
+    const lc = c.toLowerCase();
+    out += lc.length === c.length ? lc : c;
+  }
+  return out;
 }
 
 /**
@@ -58,30 +77,69 @@ export interface TextView {
  * // A zero-width space and a Cyrillic "а" do not hide the word; spans point into the original.
  * const v = normalizedView("p\u200bаss\nword", true);
  * if (v.lower !== "password") throw new Error(v.lower);
- * if (v.start[1] !== 2 || v.end[7] !== 10) throw new Error("bad spans");
+ * if (v.start![1] !== 2 || v.end![7] !== 10) throw new Error("bad spans");
  * ```
  */
 export function normalizedView(original: string, joinLines = false): TextView {
-  const out: string[] = [], low: string[] = [];
-  const starts: number[] = [], ends: number[] = [];
-  for (let i = 0; i < original.length;) {
+  // Fast path: plain ASCII (line breaks kept) maps one to one.
+  SPECIAL_KEEP_BREAKS.lastIndex = 0;
+  const plain = !SPECIAL_KEEP_BREAKS.test(original);
+  if (plain && !joinLines) return { text: original, lower: original.toLowerCase(), start: null, end: null };
+  const n = original.length;
+  let starts = new Int32Array(n + 16), ends = new Int32Array(n + 16);
+  let len = 0;
+  const parts: string[] = [];
+  const ensure = (extra: number) => {
+    if (len + extra <= starts.length) return;
+    const grow = (x: Int32Array) => {
+      const y = new Int32Array(Math.max(x.length * 2, len + extra + 16));
+      y.set(x);
+      return y;
+    };
+    starts = grow(starts);
+    ends = grow(ends);
+  };
+  const push = (s: string, from: number, to: number) => {
+    ensure(s.length);
+    parts.push(s);
+    for (let k = 0; k < s.length; k++) {
+      starts[len] = from;
+      ends[len] = to;
+      len++;
+    }
+  };
+  const pushRun = (a: number, b: number) => {
+    if (b <= a) return;
+    ensure(b - a);
+    parts.push(original.slice(a, b));
+    for (let i = a; i < b; i++) {
+      starts[len] = i;
+      ends[len] = i + 1;
+      len++;
+    }
+  };
+  const special = joinLines ? /[^\t\x20-\x7e]/g : SPECIAL_KEEP_BREAKS;
+  let i = 0;
+  while (i < n) {
+    special.lastIndex = i;
+    const m = special.exec(original);
+    const next = m ? m.index : n;
+    pushRun(i, next);
+    if (!m) break;
+    i = next;
     const cp = original.codePointAt(i)!;
-    const len = cp > 0xffff ? 2 : 1;
+    const size = cp > 0xffff ? 2 : 1;
     const isBreak = cp === 0x0a || cp === 0x0d;
     if (!INVISIBLE.has(cp) && !(joinLines && isBreak)) {
-      const n = String.fromCodePoint(cp).normalize("NFKC");
-      for (const unit of n.split("")) {
-        const c = HOMOGLYPHS[unit] ?? unit;
-        const l = c.toLowerCase();
-        out.push(c);
-        low.push(l.length === c.length ? l : c);
-        starts.push(i);
-        ends.push(i + len);
-      }
+      const norm = String.fromCodePoint(cp).normalize("NFKC");
+      let mapped = "";
+      for (const unit of norm.split("")) mapped += HOMOGLYPHS[unit] ?? unit;
+      push(mapped, i, i + size);
     }
-    i += len;
+    i += size;
   }
-  return { text: out.join(""), lower: low.join(""), start: Int32Array.from(starts), end: Int32Array.from(ends) };
+  const text = parts.join("");
+  return { text, lower: _lowerSameLength(text), start: starts.subarray(0, len), end: ends.subarray(0, len) };
 }
 
 /**

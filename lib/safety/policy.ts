@@ -8,6 +8,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { fileURLToPath } from "node:url";
+import { DETECTORS } from "./detectors.ts";
 
 /** Where text is checked. */
 export type Stage = "prompt" | "output" | "data";
@@ -24,8 +25,18 @@ export interface SafetyRule {
   applies_to: Stage[];
   literals: string[];
   patterns: RegExp[];
-  /** A check a match must also pass (`luhn` for card numbers). */
-  validate?: "luhn";
+  /** Named detectors (`secretlint/aws`, `libphonenumber/phone`; see `DETECTORS`). */
+  detectors: string[];
+  /** A check a match must also pass: `luhn`, or `card` (Luhn plus issuer prefix and length). */
+  validate?: "luhn" | "card";
+  /** Minimum Shannon entropy (bits per character) of the secret (a pattern's `secret` group, else the match). */
+  min_entropy?: number;
+  /** Drop matches whose secret is a placeholder (`xxxx`, `<password>`, `${TOKEN}`, one repeated character). */
+  skip_placeholders: boolean;
+  /** A catch-all (high-entropy strings): its matches count only where no other rule matched. */
+  fallback: boolean;
+  /** This rule's own allow list, compared with the matched text (or its `secret` group). */
+  allow: { literals: string[]; patterns: RegExp[] };
 }
 
 /** A loaded policy. */
@@ -35,6 +46,8 @@ export interface SafetyPolicy {
   log_path: string;
   allow: { literals: string[]; patterns: RegExp[] };
   rules: SafetyRule[];
+  /** Also scan decoded forms (base64, escapes, HTML entities, URL encoding); default true. */
+  decode: boolean;
   /** A module exporting `classify(text, stage)`; a truthy answer (or `{ block: true }`) vetoes. */
   classifier?: string;
   /** Where it was loaded from. */
@@ -128,14 +141,37 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
     const flags = typeof match.flags === "string" ? match.flags : "u";
     const literals = list(match.literals, `${where} match.literals`).map((l) => String(l));
     const patterns = list(match.patterns, `${where} match.patterns`).map((pat) => compile(source, where, pat, flags));
-    if (!literals.length && !patterns.length) {
-      throw new TypeError(`Cannot load policy ${source}: ${where} matches nothing (give literals or patterns)`);
-    }
-    if (rule.validate !== undefined && rule.validate !== "luhn") {
-      throw new RangeError(
-        `Cannot load policy ${source}: ${where} has validate ${JSON.stringify(rule.validate)} (expected luhn)`,
+    const detectors = [
+      ...(rule.detector === undefined ? [] : [rule.detector]),
+      ...list(rule.detectors, `${where} detectors`),
+    ].map((d) => {
+      if (typeof d !== "string" || !(d in DETECTORS)) {
+        throw new RangeError(
+          `Cannot load policy ${source}: ${where} names unknown detector ${JSON.stringify(d)} (known: ${
+            Object.keys(DETECTORS).join(", ")
+          })`,
+        );
+      }
+      return d;
+    });
+    if (!literals.length && !patterns.length && !detectors.length) {
+      throw new TypeError(
+        `Cannot load policy ${source}: ${where} matches nothing (give literals, patterns or a detector)`,
       );
     }
+    if (rule.validate !== undefined && rule.validate !== "luhn" && rule.validate !== "card") {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has validate ${JSON.stringify(rule.validate)} (expected luhn or card)`,
+      );
+    }
+    if (rule.min_entropy !== undefined && (typeof rule.min_entropy !== "number" || !(rule.min_entropy >= 0))) {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has min_entropy ${
+          JSON.stringify(rule.min_entropy)
+        } (expected a number >= 0)`,
+      );
+    }
+    const ruleAllow = (rule.allow ?? {}) as Record<string, unknown>;
     return {
       id: rule.id,
       description: String(rule.description ?? ""),
@@ -145,7 +181,15 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
       applies_to: stages,
       literals,
       patterns,
-      ...(rule.validate ? { validate: "luhn" as const } : {}),
+      detectors,
+      ...(rule.validate ? { validate: rule.validate as "luhn" | "card" } : {}),
+      ...(typeof rule.min_entropy === "number" ? { min_entropy: rule.min_entropy } : {}),
+      skip_placeholders: rule.skip_placeholders !== false,
+      fallback: rule.fallback === true,
+      allow: {
+        literals: list(ruleAllow.literals, `${where} allow.literals`).map(String),
+        patterns: list(ruleAllow.patterns, `${where} allow.patterns`).map((pat) => compile(source, where, pat, "u")),
+      },
     };
   });
   const ids = rules.map((r) => r.id);
@@ -160,6 +204,7 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
       patterns: list(allow.patterns, "allow.patterns").map((pat) => compile(source, "allow", pat, "u")),
     },
     rules,
+    decode: p.decode !== false,
     ...(typeof p.classifier === "string" ? { classifier: p.classifier } : {}),
     source,
   };

@@ -7,7 +7,10 @@
  * @module
  */
 import { appendJsonLine, sha256Hex } from "../io/mod.ts";
-import { luhn, normalizedView, normalizeLiteral, type TextView } from "./normalize.ts";
+import { decodedSegments } from "./decode.ts";
+import { DETECTORS } from "./detectors.ts";
+import { isCardNumber, isPlaceholder, shannonEntropy } from "./filters.ts";
+import { luhn, normalizedView, normalizeLiteral, originalSpan } from "./normalize.ts";
 import { defaultPolicyPath, loadPolicy, type SafetyPolicy, type SafetyRule, type Stage } from "./policy.ts";
 
 /** One rule matching one span of the original text. */
@@ -106,33 +109,80 @@ function bypassOn(policy: SafetyPolicy): boolean {
   }
 }
 
-function findIn(view: TextView, rule: SafetyRule, out: SafetyMatch[]): void {
-  const add = (a: number, b: number) => {
+interface _Candidate {
+  rule: SafetyRule;
+  start: number;
+  end: number;
+  /** The matched text, normalised (or decoded). */
+  matched: string;
+  /** The part the filters judge: a pattern's `secret` group, else the match. */
+  value: string;
+  literal: boolean;
+}
+
+/** Scans one view; `map` turns view offsets into original spans. */
+function _scan(
+  text: string,
+  lower: string,
+  rule: SafetyRule,
+  map: (a: number, b: number) => [number, number] | null,
+  out: _Candidate[],
+): void {
+  const add = (a: number, b: number, value: string, literal: boolean) => {
     if (b <= a) return;
-    out.push({
-      rule_id: rule.id,
-      action: rule.action,
-      severity: rule.severity,
-      start: view.start[a]!,
-      end: view.end[b - 1]!,
-    });
+    const span = map(a, b);
+    if (!span) return;
+    const matched = text.slice(a, b);
+    out.push({ rule, start: span[0], end: span[1], matched, value, literal });
   };
   for (const lit of rule.literals) {
     const needle = normalizeLiteral(lit);
     if (!needle) continue;
-    for (let i = view.lower.indexOf(needle); i !== -1; i = view.lower.indexOf(needle, i + 1)) add(i, i + needle.length);
+    for (let i = lower.indexOf(needle); i !== -1; i = lower.indexOf(needle, i + 1)) {
+      add(i, i + needle.length, text.slice(i, i + needle.length), true);
+    }
   }
   for (const re of rule.patterns) {
     re.lastIndex = 0;
-    for (const m of view.text.matchAll(re)) {
+    for (const m of text.matchAll(re)) {
       if (m[0].length === 0) continue;
-      add(m.index!, m.index! + m[0].length);
+      add(m.index!, m.index! + m[0].length, m.groups?.secret ?? m[0], false);
     }
+  }
+  for (const name of rule.detectors) {
+    for (const h of DETECTORS[name]!(text)) add(h.start, h.end, text.slice(h.start, h.end), false);
   }
 }
 
+const _allowCache = new WeakMap<RegExp, RegExp>();
+function _test(re: RegExp, s: string): boolean {
+  let plain = _allowCache.get(re);
+  if (!plain) _allowCache.set(re, plain = new RegExp(re.source, re.flags.replace("g", "")));
+  return plain.test(s);
+}
+
+function _keep(c: _Candidate, policy: SafetyPolicy, allowLiterals: string[]): boolean {
+  const rule = c.rule;
+  const lowMatched = c.matched.toLowerCase(), lowValue = c.value.toLowerCase();
+  if (allowLiterals.includes(lowMatched)) return false;
+  if (policy.allow.patterns.some((re) => _test(re, c.matched))) return false;
+  if (rule.allow.literals.some((l) => normalizeLiteral(l) === lowMatched || normalizeLiteral(l) === lowValue)) {
+    return false;
+  }
+  if (rule.allow.patterns.some((re) => _test(re, c.matched) || _test(re, c.value))) return false;
+  if (rule.validate === "luhn" && !luhn(c.matched)) return false;
+  if (rule.validate === "card" && !isCardNumber(c.matched)) return false;
+  if (c.literal) return true;
+  if (rule.skip_placeholders && isPlaceholder(c.value)) return false;
+  if (rule.min_entropy !== undefined && shannonEntropy(c.value) < rule.min_entropy) return false;
+  return true;
+}
+
 /**
- * Finds every rule match (after allow entries and validators) for a stage, without side effects.
+ * Finds every rule match (after allow entries, validators and filters) for a stage, without side
+ * effects. Rules run on a normalised view of the text, on a view without line breaks (for matches
+ * that cross one), and on decoded windows (base64, escapes, HTML entities, URL encoding); every
+ * match is a span of the original text.
  *
  * @example
  * ```ts
@@ -150,43 +200,56 @@ function findIn(view: TextView, rule: SafetyRule, out: SafetyMatch[]): void {
  */
 export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): SafetyMatch[] {
   const plain = normalizedView(text);
-  const joined = text.includes("\n") ? normalizedView(text, true) : null;
-  const found: SafetyMatch[] = [];
+  const joined = /[\r\n]/.test(text) ? normalizedView(text, true) : null;
+  const segments = policy.decode ? decodedSegments(text) : [];
+  const segViews = segments.map((seg) => ({ seg, view: normalizedView(seg.text) }));
+  const found: _Candidate[] = [];
   for (const rule of policy.rules) {
     if (!rule.applies_to.includes(stage)) continue;
-    const own: SafetyMatch[] = [];
-    findIn(plain, rule, own);
+    const own: _Candidate[] = [];
+    _scan(plain.text, plain.lower, rule, (a, b) => originalSpan(plain, a, b), own);
     found.push(...own);
-    if (!joined) continue;
-    // The line-joined view only adds matches that cross a line break and
-    // that no match within a line already covers.
-    const across: SafetyMatch[] = [];
-    findIn(joined, rule, across);
-    for (const m of across) {
-      if (!/[\r\n]/.test(text.slice(m.start, m.end))) continue;
-      if (own.some((o) => o.start < m.end && m.start < o.end)) continue;
-      found.push(m);
+    const overlapsOwn = (m: _Candidate) => own.some((o) => o.start < m.end && m.start < o.end);
+    if (joined) {
+      // The line-joined view only adds matches that cross a line break and
+      // that no match within a line already covers.
+      const across: _Candidate[] = [];
+      _scan(joined.text, joined.lower, rule, (a, b) => originalSpan(joined, a, b), across);
+      for (const m of across) {
+        if (!/[\r\n]/.test(text.slice(m.start, m.end))) continue;
+        if (overlapsOwn(m)) continue;
+        found.push(m);
+      }
+    }
+    for (const { seg, view } of segViews) {
+      // A match in a decoded window counts only if it touches a decoded unit.
+      const decoded: _Candidate[] = [];
+      _scan(view.text, view.lower, rule, (a, b) => {
+        const [sa, sb] = originalSpan(view, a, b);
+        let touched = false;
+        for (let i = sa; i < sb && !touched; i++) touched = seg.decoded[i] === 1;
+        return touched ? [seg.start[sa]!, seg.end[sb - 1]!] : null;
+      }, decoded);
+      for (const m of decoded) if (!own.some((o) => o.start === m.start && o.end === m.end)) found.push(m);
     }
   }
   const allowLiterals = policy.allow.literals.map(normalizeLiteral);
   const seen = new Set<string>();
-  return found.filter((m) => {
-    const key = `${m.rule_id}:${m.start}:${m.end}`;
-    if (seen.has(key)) return false;
+  const out: SafetyMatch[] = [];
+  for (const c of found) {
+    const key = `${c.rule.id}:${c.start}:${c.end}`;
+    if (seen.has(key)) continue;
     seen.add(key);
-    const raw = text.slice(m.start, m.end);
-    const norm = normalizedView(raw, true);
-    if (allowLiterals.includes(norm.lower)) return false;
-    if (
-      policy.allow.patterns.some((
-        re,
-      ) => (re.lastIndex = 0, new RegExp(re.source, re.flags.replace("g", "")).test(norm.text)))
-    ) {
-      return false;
-    }
-    const rule = policy.rules.find((r) => r.id === m.rule_id)!;
-    return rule.validate === "luhn" ? luhn(norm.text) : true;
-  }).sort((a, b) => a.start - b.start || b.end - a.end);
+    if (!_keep(c, policy, allowLiterals)) continue;
+    out.push({ rule_id: c.rule.id, action: c.rule.action, severity: c.rule.severity, start: c.start, end: c.end });
+  }
+  const fallback = new Set(policy.rules.filter((r) => r.fallback).map((r) => r.id));
+  if (fallback.size) {
+    const firm = out.filter((m) => !fallback.has(m.rule_id));
+    const kept = out.filter((m) => !fallback.has(m.rule_id) || !firm.some((f) => f.start < m.end && m.start < f.end));
+    return kept.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+  return out.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
 function masked(text: string, matches: SafetyMatch[], replace: (m: SafetyMatch) => string): string {
@@ -211,7 +274,16 @@ function masked(text: string, matches: SafetyMatch[], replace: (m: SafetyMatch) 
  */
 export async function sanitize(text: string, options: SanitizeOptions): Promise<SanitizeResult> {
   const policy = await policyFor(options.policy);
-  const matches = findMatches(text, policy, options.stage);
+  return _finish(text, findMatches(text, policy, options.stage), policy, options);
+}
+
+/** Logs the matches, runs the classifier, blocks or redacts. */
+async function _finish(
+  text: string,
+  matches: SafetyMatch[],
+  policy: SafetyPolicy,
+  options: SanitizeOptions,
+): Promise<SanitizeResult> {
   const blocks = matches.filter((m) => m.action === "block");
   const bypassed = blocks.length > 0 && bypassOn(policy);
   let vetoed = false;
@@ -258,4 +330,80 @@ export async function sanitize(text: string, options: SanitizeOptions): Promise<
     matches,
     bypassed,
   };
+}
+
+/** Options of {@linkcode sanitizeStream}. */
+export interface SanitizeStreamOptions extends SanitizeOptions {
+  /**
+   * Characters held back until more text arrives, so a secret split across chunks is still seen
+   * whole (default 1024: the longest match of the default pack's patterns, a URL with credentials,
+   * is bounded well below it). A token that runs past the hold-back is held until it ends.
+   */
+  holdBack?: number;
+}
+
+const CONTEXT = 64;
+
+/**
+ * Sanitizes text that arrives in chunks (generation, serving): yields the checked text as soon as it
+ * is safe, holding back only the last `holdBack` characters (and any token or match that straddles
+ * them), so a secret split across chunks is caught and nothing is emitted twice. A block throws
+ * `SafetyViolation` after the text before it has been yielded.
+ *
+ * @example
+ * ```ts
+ * import { sanitizeStream } from "./sanitize.ts";
+ * import { compilePolicy } from "./policy.ts";
+ * const policy = compilePolicy({
+ *   rules: [{ id: "gh", action: "redact", replacement: "[GH]", match: { patterns: ["ghp_[A-Za-z0-9]{36}"] } }],
+ * });
+ * const chunks = ["my token is ghp_wWPw5k4aXc", "aT4fNP0UcnZwJUVFk6LO0pINUx", " ok"];
+ * let out = "";
+ * for await (const piece of sanitizeStream(chunks, { stage: "output", policy, noLog: true, holdBack: 8 })) out += piece;
+ * if (out !== "my token is [GH] ok") throw new Error(out);
+ * ```
+ */
+export async function* sanitizeStream(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  options: SanitizeStreamOptions,
+): AsyncGenerator<string> {
+  const policy = await policyFor(options.policy);
+  const hold = options.holdBack ?? 1024;
+  let buf = "", ctx = "";
+  const emit = async (final: boolean): Promise<string> => {
+    const scan = ctx + buf;
+    const matches = findMatches(scan, policy, options.stage)
+      .filter((m) => m.end > ctx.length)
+      .map((m) => ({ ...m, start: Math.max(0, m.start - ctx.length), end: m.end - ctx.length }));
+    let cut = final ? buf.length : buf.length - hold;
+    if (!final) {
+      // Never cut inside a token (it may be a secret still arriving) or inside a match.
+      const ws = buf.slice(0, cut).search(/\s\S*$/);
+      cut = ws >= 0 ? ws + 1 : 0;
+      for (let moved = true; moved;) {
+        moved = false;
+        for (const m of matches) {
+          if (m.start < cut && cut < m.end) {
+            cut = m.start;
+            moved = true;
+          }
+        }
+      }
+    }
+    if (cut <= 0) return "";
+    const piece = buf.slice(0, cut);
+    const result = await _finish(piece, matches.filter((m) => m.end <= cut), policy, options);
+    ctx = (ctx + piece).slice(-CONTEXT);
+    buf = buf.slice(cut);
+    return result.text;
+  };
+  for await (const chunk of chunks) {
+    buf += chunk;
+    if (buf.length > hold) {
+      const out = await emit(false);
+      if (out) yield out;
+    }
+  }
+  const out = await emit(true);
+  if (out) yield out;
 }

@@ -11,9 +11,9 @@ const KEY = "AKIAIOSFODNN7EXAMPLE";
 Deno.test("default pack: secrets, personal data and the deny list", () => {
   assert.deepEqual(rules(`id ${KEY} here`), ["aws-access-key"]);
   assert.deepEqual(rules("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."), ["private-key-block"]);
-  assert.deepEqual(rules(`token ghp_${"a1B2".repeat(9)}`), ["github-token"]);
+  assert.deepEqual(rules("token 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"), ["github-token"]);
   assert.deepEqual(rules("xoxb-1234567890-abcdefghij"), ["slack-token"]);
-  assert.deepEqual(rules(`sk-${"Ab3".repeat(10)}`), ["api-secret-key"]);
+  assert.deepEqual(rules("sk-proj-Q7v2Lm9XkR4tW8zB1nC6pF3sJ0hD5gY"), ["api-secret-key"]);
   assert.ok(rules("db at postgres://admin:hunter2@db.internal:5432/x").includes("password-in-url"));
   assert.deepEqual(rules("write to jane.doe@corp.io"), ["email-address"]);
   assert.deepEqual(rules("call +1 (555) 123-4567 today"), ["phone-number"]);
@@ -37,7 +37,7 @@ Deno.test("evasion: case, NFKC, zero-width and soft hyphens, homoglyphs, line br
   assert.deepEqual(rules("ﬁle ﬂow"), [], "ligatures normalise without false positives");
   const v = normalizedView("ａ\u200Bb");
   assert.equal(v.text, "ab");
-  assert.deepEqual([...v.start], [0, 2]);
+  assert.deepEqual([...v.start!], [0, 2]);
 });
 
 Deno.test("1 MB adversarial inputs finish in under a second", () => {

@@ -1,0 +1,204 @@
+/**
+ * Decoded forms of a text, so a secret hidden by encoding is still found:
+ * base64 runs, `\uXXXX` / `\xXX` escapes, HTML entities and URL encoding.
+ * Each decoded segment maps every character back to the span of the
+ * original it came from (a whole base64 run, a whole escape), so redaction
+ * removes the encoded text.
+ *
+ * @module
+ */
+
+/** A window of the original text with its encoded parts decoded. */
+export interface DecodedSegment {
+  text: string;
+  /** For each UTF-16 unit of `text`, the original span it came from. */
+  start: Int32Array;
+  end: Int32Array;
+  /** 1 where the unit came from decoding (a match must touch one to be new). */
+  decoded: Uint8Array;
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  sol: "/",
+  colon: ":",
+  commat: "@",
+  period: ".",
+  lowbar: "_",
+  equals: "=",
+  plus: "+",
+  num: "#",
+  hyphen: "-",
+  dash: "-",
+  excl: "!",
+  quest: "?",
+  percnt: "%",
+  dollar: "$",
+  lbrace: "{",
+  rbrace: "}",
+  lsqb: "[",
+  rsqb: "]",
+  bsol: "\\",
+  semi: ";",
+  comma: ",",
+};
+
+// One encoded unit: an escape, an entity, a run of %XX, or a base64 run.
+const UNIT =
+  /\\u\{[0-9a-fA-F]{1,6}\}|(?:\\u[0-9a-fA-F]{4})+|(?:\\x[0-9a-fA-F]{2})+|&#[0-9]{1,7};?|&#[xX][0-9a-fA-F]{1,6};?|&[a-zA-Z]{2,8};|(?:%[0-9a-fA-F]{2})+|(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,8192}={0,2}/g;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const latin1 = new TextDecoder("latin1");
+
+function _bytes(hexPairs: string[]): Uint8Array {
+  return Uint8Array.from(hexPairs, (h) => parseInt(h, 16));
+}
+
+function _decodeBytes(b: Uint8Array): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    return latin1.decode(b);
+  }
+}
+
+function _printable(s: string): boolean {
+  if (!s) return false;
+  let ok = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13) ok++;
+  }
+  return ok >= s.length * 0.95;
+}
+
+/**
+ * Decodes one unit, or returns null when it is not an encoding worth scanning (a base64-alphabet run
+ * that does not decode to printable text is left as it is).
+ *
+ * @example
+ * ```ts
+ * import { decodeUnit } from "./decode.ts";
+ * const cases: Array<[string, string | null]> = [
+ *   ["\\u0041\\u0042", "AB"], ["\\x41", "A"], ["&#65;", "A"], ["&#x41;", "A"], ["&commat;", "@"], ["%41%40", "A@"],
+ *   ["c2VjcmV0IHRva2VuIGhlcmU=", "secret token here"], ["internationalization", null],
+ * ];
+ * for (const [input, want] of cases) if (decodeUnit(input) !== want) throw new Error(input);
+ * ```
+ */
+export function decodeUnit(unit: string): string | null {
+  const c0 = unit[0];
+  if (c0 === "\\") {
+    if (unit[1] === "x") return _decodeBytes(_bytes(unit.split("\\x").slice(1)));
+    if (unit[2] === "{") return String.fromCodePoint(parseInt(unit.slice(3, -1), 16));
+    return String.fromCharCode(...unit.split("\\u").slice(1).map((h) => parseInt(h, 16)));
+  }
+  if (c0 === "&") {
+    if (unit[1] === "#") {
+      const hex = unit[2] === "x" || unit[2] === "X";
+      const cp = parseInt(unit.slice(hex ? 3 : 2).replace(";", ""), hex ? 16 : 10);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : null;
+    }
+    return ENTITIES[unit.slice(1, -1).toLowerCase()] ?? null;
+  }
+  if (c0 === "%") return _decodeBytes(_bytes(unit.split("%").slice(1)));
+  // base64 (standard or URL-safe); needs a mix of classes to be worth trying
+  if (!/[0-9+/_-]/.test(unit) && !/[A-Z].*[a-z]|[a-z].*[A-Z]/.test(unit)) return null;
+  let b = unit.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+  if (b.length % 4 === 1) b = b.slice(0, -1);
+  b += "=".repeat((4 - (b.length % 4)) % 4);
+  let raw: string;
+  try {
+    raw = atob(b);
+  } catch {
+    return null;
+  }
+  const text = _decodeBytes(Uint8Array.from(raw, (ch) => ch.charCodeAt(0)));
+  return text.length >= 8 && _printable(text) ? text : null;
+}
+
+const WINDOW = 256;
+
+/**
+ * The windows of `original` around encoded units (256 characters each side), decoded, or none when
+ * nothing is encoded. Matches found in a segment are new only if they touch a decoded unit.
+ *
+ * @example
+ * ```ts
+ * import { decodedSegments } from "./decode.ts";
+ * const text = "key=%67%68%70%5F123 ok";
+ * const [seg] = decodedSegments(text);
+ * if (seg?.text !== "key=ghp_123 ok") throw new Error(seg?.text);
+ * // "g" came from "%67" at 4..7
+ * if (seg.start[4] !== 4 || seg.end[4] !== 7 || seg.decoded[4] !== 1 || seg.decoded[0] !== 0) throw new Error("spans");
+ * ```
+ */
+export function decodedSegments(original: string, depth = 2): DecodedSegment[] {
+  const units: Array<{ a: number; b: number; text: string }> = [];
+  UNIT.lastIndex = 0;
+  for (const m of original.matchAll(UNIT)) {
+    const text = decodeUnit(m[0]);
+    if (text !== null && text !== m[0]) units.push({ a: m.index!, b: m.index! + m[0].length, text });
+  }
+  if (!units.length) return [];
+  // Merge windows around units.
+  const windows: Array<{ a: number; b: number; units: typeof units }> = [];
+  for (const u of units) {
+    const a = Math.max(0, u.a - WINDOW), b = Math.min(original.length, u.b + WINDOW);
+    const last = windows[windows.length - 1];
+    if (last && a <= last.b) {
+      last.b = Math.max(last.b, b);
+      last.units.push(u);
+    } else windows.push({ a, b, units: [u] });
+  }
+  const out: DecodedSegment[] = [];
+  for (const w of windows) {
+    let text = "";
+    const starts: number[] = [], ends: number[] = [], decoded: number[] = [];
+    let pos = w.a;
+    const plain = (to: number) => {
+      for (let i = pos; i < to; i++) {
+        starts.push(i);
+        ends.push(i + 1);
+        decoded.push(0);
+      }
+      text += original.slice(pos, to);
+      pos = to;
+    };
+    for (const u of w.units) {
+      plain(u.a);
+      // Each decoded character maps to its unit; a base64 run maps whole.
+      for (let k = 0; k < u.text.length; k++) {
+        starts.push(u.a);
+        ends.push(u.b);
+        decoded.push(1);
+      }
+      text += u.text;
+      pos = u.b;
+    }
+    plain(w.b);
+    const seg = {
+      text,
+      start: Int32Array.from(starts),
+      end: Int32Array.from(ends),
+      decoded: Uint8Array.from(decoded),
+    };
+    out.push(seg);
+    // A second layer (base64 of URL-encoded text, ...), mapped through the first.
+    if (depth > 1) {
+      for (const inner of decodedSegments(text, depth - 1)) {
+        out.push({
+          text: inner.text,
+          start: inner.start.map((i) => seg.start[i]!),
+          end: inner.end.map((i) => seg.end[i - 1]!),
+          decoded: inner.decoded.map((d, i) => d | seg.decoded[inner.start[i]!]!),
+        });
+      }
+    }
+  }
+  return out;
+}
