@@ -16,19 +16,23 @@ import {
   getModelEntry,
   listModels,
   listRunIds,
+  medianStop,
   mlflowOptionsFromEnv,
   modelPresets,
   newRunId,
+  parseHydraOverride,
   parseTaskArgs,
   ProgressLine,
+  randomTrials,
   readRunConfig,
   type RunConfig,
   runLimited,
   runTask,
   sweepTrials,
-  sweepValues,
   trainClassifier,
   trainLanguageModel,
+  type TrialEval,
+  TrialPruned,
   writeJsonAtomic,
 } from "../mod.ts";
 import { fileURLToPath } from "node:url";
@@ -57,7 +61,7 @@ Overrides (Hydra's grammar):
   ++key=value           add or set
   ~key                  delete a key: ~eval.bootstrap
   group=option          choose a group option: model=gpt-nano, data=first-names, train=quick
-  values are YAML: numbers, true/false, null, "quoted", [a,b], {a:1,b:2};
+  values (Hydra's grammar): numbers (1_000, inf), true/false, null, 'quoted', a\\,b, [a,b], {a:1,b:2};
   \${train.lr}, \${.lr} and \${env:NAME,default} interpolate
   resume=RUN_ID         continue that run in place from its newest good checkpoint
   init_from=RUN_ID      start from that run's best checkpoint (with lora=attn: LoRA fine-tuning)
@@ -65,11 +69,19 @@ Overrides (Hydra's grammar):
 Flags:
   --cfg                 print the composed config as YAML and exit
   -m, --multirun        sweep: every combination of comma-separated values runs as its own
-                        subprocess (train.lr=1e-3,3e-3 model=gpt-nano,gpt-micro: 4 runs)
+                        subprocess (train.lr=1e-3,3e-3 model=gpt-nano,gpt-micro: 4 runs);
+                        also choice(a,b), range(1,5), glob(gpt-*), sort/shuffle/tag, casts
   --concurrency N       trials at a time (default: cores / train.workers)
   --resume RUN_ID       same as resume=RUN_ID
   --list-models         list the model presets and exit
   -h, --help            show this help
+
+Sweep settings (with -m; see docs/sweeps.md):
+  hydra/sweeper=basic   the grid of every combination (default)
+  hydra/sweeper=random  sweep.n draws (default 10) with sweep.seed (default 0), from
+                        interval(a,b), tag(log,interval(a,b)), choice(...), range(...)
+  sweep.early_stop=median  stop (prune) a trial whose best val loss is worse than the
+                        median of the other trials' at the same evaluation step
 
 Ctrl-C stops after the current step, writes a final checkpoint and marks the
 run "interrupted"; "deno task train resume=RUN_ID" continues it, and the losses
@@ -79,27 +91,90 @@ Examples:
   deno task train
   deno task train model=gpt-nano train=quick seed=7
   deno task train -m train.lr=1e-3,3e-3 model=gpt-nano,gpt-micro train=quick
+  deno task train -m hydra/sweeper=random sweep.n=8 sweep.early_stop=median \\
+    'train.lr=tag(log,interval(1e-4,1e-2))' model=gpt-nano train=quick
 `;
 }
 
 const CONFIG_DIR = fileURLToPath(new URL("../configs", import.meta.url));
 
-/** Runs every combination of the comma-separated override values as its own subprocess. */
-async function runSweep(overrides: string[], concurrency: number | undefined): Promise<number> {
-  const trials = sweepTrials(overrides);
+/** The sweep's own settings: `hydra/sweeper=basic|random`, `sweep.n`, `sweep.seed`, `sweep.early_stop`. */
+interface SweepSettings {
+  sweeper: "basic" | "random";
+  n: number;
+  seed: number;
+  earlyStop: "none" | "median";
+  /** The overrides left for the trials. */
+  overrides: string[];
+}
+
+const isSweepSetting = (o: string) => /^(hydra\/sweeper|sweep\.[\w-]+)=/.test(o);
+
+function sweepSettings(overrides: string[]): SweepSettings {
+  const out: SweepSettings = { sweeper: "basic", n: 10, seed: 0, earlyStop: "none", overrides: [] };
+  for (const o of overrides) {
+    if (!isSweepSetting(o)) {
+      out.overrides.push(o);
+      continue;
+    }
+    const { key, value } = parseHydraOverride(o);
+    if (key === "hydra/sweeper") {
+      if (value !== "basic" && value !== "random") {
+        throw new RangeError(`Cannot sweep: unknown hydra/sweeper "${value}" (available: basic, random)`);
+      }
+      out.sweeper = value;
+    } else if (key === "sweep.n" || key === "sweep.seed") {
+      if (!(typeof value === "number" && Number.isInteger(value) && (key === "sweep.seed" ? value >= 0 : value > 0))) {
+        throw new RangeError(
+          `Cannot sweep: ${key} must be a ${key === "sweep.n" ? "positive" : "non-negative"} integer (got ${value})`,
+        );
+      }
+      if (key === "sweep.n") out.n = value;
+      else out.seed = value;
+    } else if (key === "sweep.early_stop") {
+      if (value !== "none" && value !== "median") {
+        throw new RangeError(`Cannot sweep: sweep.early_stop must be none or median (got ${value})`);
+      }
+      out.earlyStop = value;
+    } else throw new RangeError(`Cannot sweep: unknown setting ${key} (known: sweep.n, sweep.seed, sweep.early_stop)`);
+  }
+  return out;
+}
+
+/** Runs the sweep's trials (the grid, or random draws), each as its own subprocess. */
+async function runSweep(args: string[], concurrency: number | undefined): Promise<number> {
+  const settings = sweepSettings(args);
+  const overrides = settings.overrides;
+  const groupOptions = await configGroups(CONFIG_DIR);
+  const trials = settings.sweeper === "random"
+    ? randomTrials(overrides, { n: settings.n, seed: settings.seed, groupOptions })
+    : sweepTrials(overrides, { groupOptions });
   // The table shows what varies between trials.
-  const varying = overrides.map((o) => sweepValues(o).length > 1);
+  const varying = overrides.map((_, k) => new Set(trials.map((t) => t[k])).size > 1);
   const shown = (t: string[]) => t.filter((_, k) => varying[k]).join(" ") || "(no swept values)";
   // Compose every trial first: a bad key fails the sweep before anything runs.
   const configs = await Promise.all(trials.map((t) => compose("config", t, { configDir: CONFIG_DIR })));
   const sweepId = `sweep-${newRunId()}`;
   const logDir = `artifacts/sweeps/${sweepId}`;
   await Deno.mkdir(logDir, { recursive: true });
+  // The trials read the sweep's settings (early stopping) from here.
+  await writeJsonAtomic(`${logDir}/sweep.json`, {
+    sweep_id: sweepId,
+    sweeper: settings.sweeper,
+    ...(settings.sweeper === "random" ? { n: settings.n, seed: settings.seed } : {}),
+    early_stop: settings.earlyStop,
+    overrides,
+    trials,
+  });
   const cores = navigator.hardwareConcurrency || 1;
   const limit = concurrency ?? Math.max(1, Math.floor(cores / Math.max(...configs.map((c) => c.train.workers))));
   const task = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks.train as string;
   const runArgs = task.split(/\s+/).slice(1); // the task's own permissions, without "deno"
-  console.log(`codex sweep ${sweepId}: ${trials.length} trials, ${limit} at a time; logs in ${logDir}/`);
+  console.log(
+    `codex sweep ${sweepId}: ${trials.length} trials (${settings.sweeper} sweeper${
+      settings.sweeper === "random" ? `, seed ${settings.seed}` : ""
+    }${settings.earlyStop === "median" ? ", median early stopping" : ""}), ${limit} at a time; logs in ${logDir}/`,
+  );
   const results = await runLimited(
     trials.map((t, i) => async () => {
       const name = `${sweepId}-t${i}`;
@@ -155,8 +230,53 @@ async function runSweep(overrides: string[], concurrency: number | undefined): P
   console.log(["", line(head), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n"));
   await writeJsonAtomic(`${logDir}/summary.json`, { sweep_id: sweepId, trials: rows });
   const failed = rows.filter((r) => r.code !== 0).length;
-  console.log(`\n${rows.length - failed} of ${rows.length} trials finished; summary in ${logDir}/summary.json`);
+  const pruned = rows.filter((r) => r.code === 0 && r.status === "pruned").length;
+  console.log(
+    `\n${rows.length - failed - pruned} of ${rows.length} trials finished${
+      pruned ? `, ${pruned} pruned` : ""
+    }; summary in ${logDir}/summary.json`,
+  );
   return failed ? 1 : 0;
+}
+
+/**
+ * A sweep trial's median stopping rule (`sweep.early_stop=median` in the
+ * sweep's sweep.json): after each evaluation the trial (named
+ * `<sweep_id>-t<N>`) writes its best val loss to the sweep's evals.ndjson
+ * and stops (pruned) when it is worse than the median of the other trials'
+ * at the same step. The last evaluation never stops a trial.
+ */
+function medianStopping(config: RunConfig, abort: AbortController): (step: number, valLoss: number) => void {
+  const sweepId = Deno.env.get("CODEX_SWEEP_ID");
+  const trialMatch = /-t(\d+)$/.exec(config.name);
+  if (!sweepId || !trialMatch) return () => {};
+  const dir = `artifacts/sweeps/${sweepId}`, trial = Number(trialMatch[1]);
+  try {
+    if (JSON.parse(Deno.readTextFileSync(`${dir}/sweep.json`)).early_stop !== "median") return () => {};
+  } catch {
+    return () => {}; // not started by a sweep of this folder
+  }
+  const file = `${dir}/evals.ndjson`;
+  let best = Infinity;
+  return (step, valLoss) => {
+    best = Math.min(best, valLoss);
+    const current: TrialEval = { trial, step, best };
+    // One short line per append: concurrent trials do not interleave within it.
+    Deno.writeTextFileSync(file, JSON.stringify(current) + "\n", { append: true });
+    if (step >= config.train.max_steps || abort.signal.aborted) return;
+    const evals = Deno.readTextFileSync(file).split("\n").filter(Boolean).map((l) => JSON.parse(l) as TrialEval);
+    const d = medianStop(evals, current);
+    if (d.stop) {
+      abort.abort(
+        new TrialPruned(
+          `median stopping rule: best val loss ${best.toFixed(4)} at step ${step} is worse than the median ${
+            d.median!.toFixed(4)
+          } of ${d.others} other trial${d.others === 1 ? "" : "s"}`,
+          { rule: "median", step, best_val_loss: best, median: d.median, others: d.others },
+        ),
+      );
+    }
+  };
 }
 
 async function main(): Promise<number> {
@@ -190,6 +310,8 @@ async function main(): Promise<number> {
     }
     return await runSweep(overrides, c);
   }
+  const setting = overrides.find(isSweepSetting);
+  if (setting) throw new SyntaxError(`Cannot train: ${setting} is a sweep setting; add -m to sweep`);
   let config: RunConfig;
   if (resume !== undefined) {
     if (!resume) throw new SyntaxError("Cannot resume: resume= needs a run id (see artifacts/runs/)");
@@ -224,6 +346,7 @@ async function main(): Promise<number> {
   };
   try {
     const sweepId = Deno.env.get("CODEX_SWEEP_ID");
+    const onEval = medianStopping(config, abort);
     const common = {
       ...(resume ? { resume } : {}),
       ...(sweepId ? { sweepId } : {}),
@@ -285,10 +408,12 @@ Look further:
               `${formatRate(p.tokensPerSec)} tok/s | ${formatDuration(p.elapsedMs / 1000)} elapsed | ` +
               `${formatDuration(p.etaMs / 1000)} left`,
           ),
-        onEvalEnd: (e) =>
+        onEvalEnd: (e) => {
           progress.log(
             `  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}${e.full ? " (whole validation split)" : ""}`,
-          ),
+          );
+          onEval(e.step, e.valLoss);
+        },
       },
     });
     progress.done();
@@ -324,7 +449,7 @@ Look further:
   deno task eval run=${r.run_id}
   cat ${r.dir}/summary.json`);
     await exportToMlflow(r.dir);
-    return r.status === "finished" ? 0 : 130;
+    return r.status === "interrupted" ? 130 : 0;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
   }

@@ -244,3 +244,50 @@ Deno.test("train task: with MLFLOW_TRACKING_URI set, it names the trackers at st
   const paths = (JSON.parse(text.split("\n")[1]!) as { path: string }[]).map((r) => r.path);
   for (const p of ["runs/create", "runs/log-batch", "runs/update"]) assert.ok(paths.includes(p), `${p} in ${paths}`);
 });
+
+Deno.test("train task: -m hydra/sweeper=random draws n trials from a seed; sweep.early_stop=median prunes the losing trial", async () => {
+  const { randomTrials } = await import("../lib/cli/sweep.ts");
+  const swept = ["train.lr=choice(1e-2,1e-7)", "train.weight_decay=interval(0,0.1)"];
+  // A seed whose draws put the good learning rate first, so the second trial has someone to lose to.
+  const seed = [...Array(50).keys()].find((s) => {
+    const t = randomTrials(swept, { n: 2, seed: s });
+    return t[0]![0] === "train.lr=0.01" && t[1]![0] === "train.lr=1e-7";
+  })!;
+  const dir = await testRunsDir();
+  const sweep = await command([
+    "-m",
+    "--concurrency",
+    "1",
+    "hydra/sweeper=random",
+    "sweep.n=2",
+    `sweep.seed=${seed}`,
+    "sweep.early_stop=median",
+    ...tiny,
+    "train.max_steps=6",
+    "train.eval_interval=2",
+    "train.schedule=constant",
+    "train.warmup_steps=0",
+    ...swept,
+    `out_dir=${dir}`,
+  ]).output();
+  const text = new TextDecoder().decode(sweep.stdout);
+  assert.equal(sweep.code, 0, text + new TextDecoder().decode(sweep.stderr));
+  assert.match(text, /2 trials \(random sweeper, seed \d+, median early stopping\)/);
+  assert.match(text, /^0 +train\.lr=0\.01 train\.weight_decay=0\.\d+ +finished/m);
+  assert.match(text, /^1 +train\.lr=1e-7 train\.weight_decay=0\.\d+ +pruned/m);
+  assert.match(text, /1 of 2 trials finished, 1 pruned/);
+  const runs = [...Deno.readDirSync(join(root, dir))].map((e) => join(root, dir, e.name));
+  const infos = runs.map((r) => ({ dir: r, ...JSON.parse(Deno.readTextFileSync(join(r, "run.json"))) }));
+  const pruned = infos.find((i) => i.status === "pruned")!;
+  assert.ok(pruned, "the losing trial is pruned in run.json");
+  const events = Deno.readTextFileSync(join(pruned.dir, "events.ndjson")).trim().split("\n").map((l) => JSON.parse(l));
+  const e = events.find((x) => x.kind === "pruned");
+  assert.match(
+    e.message,
+    /median stopping rule: best val loss \d\.\d{4} at step 2 is worse than the median \d\.\d{4} of 1 other trial/,
+  );
+  assert.equal(e.step, 2);
+  const summary = JSON.parse(Deno.readTextFileSync(join(pruned.dir, "summary.json")));
+  assert.deepEqual([summary.status, summary.stop_reason, summary.steps], ["pruned", "pruned", 2]);
+  await Deno.remove(join(root, dir), { recursive: true });
+});

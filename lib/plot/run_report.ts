@@ -306,7 +306,7 @@ h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin
 nav a { margin-right: 10px; color: #4269d0; text-decoration: none; font-size: 14px; }
 .status { padding: 2px 8px; border-radius: 10px; font-size: 13px; background: #eee; }
 .status-finished { background: #d8f0dc; } .status-failed { background: #f8d7d3; } .status-running { background: #dde6fa; }
-.status-interrupted { background: #fbecc8; }
+.status-interrupted { background: #fbecc8; } .status-pruned { background: #ece4f6; }
 table { border-collapse: collapse; font-size: 13px; background: white; }
 th, td { border: 1px solid #e3e3e3; padding: 3px 8px; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -91,6 +91,7 @@ const STATUS: Record<string, string> = {
   finished: "FINISHED",
   failed: "FAILED",
   interrupted: "KILLED",
+  pruned: "KILLED",
 };
 
 function _flatten(value: unknown, prefix: string, out: [string, string][]): [string, string][] {

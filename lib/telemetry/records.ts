@@ -18,7 +18,7 @@
 export const SCHEMA_VERSION = 1;
 
 /** Lifecycle of a run. */
-export type RunStatus = "running" | "finished" | "failed" | "interrupted";
+export type RunStatus = "running" | "finished" | "failed" | "interrupted" | "pruned";
 
 /** `run.json`. */
 export interface RunInfo {
@@ -56,7 +56,7 @@ export interface EventRecord {
   schema_version: number;
   run_id: string;
   ts: string;
-  kind: "start" | "checkpoint" | "eval" | "resume" | "safety" | "error" | "end";
+  kind: "start" | "checkpoint" | "eval" | "resume" | "safety" | "error" | "pruned" | "end";
   step: number;
   message: string;
   data: Record<string, unknown>;

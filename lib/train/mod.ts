@@ -33,3 +33,4 @@ export {
 } from "./language_model_tokenizer.ts";
 export { type BatchGradients, DataParallel } from "./data_parallel.ts";
 export { type ClassifierResult, trainClassifier } from "./train_classifier.ts";
+export { TrialPruned } from "./trial_pruned.ts";

@@ -40,6 +40,7 @@ import { allWindows, type Batch, evalWindowsPerBatch, evenBatches, randomBatch }
 import { createOptimizer } from "./optimizer.ts";
 import { DataParallel } from "./data_parallel.ts";
 import { learningRate } from "./schedule.ts";
+import { TrialPruned } from "./trial_pruned.ts";
 
 /** Progress after one optimizer step. */
 export interface StepProgress {
@@ -73,7 +74,10 @@ export interface TrainCallbacks {
 
 /** Options of {@linkcode trainLanguageModel}. */
 export interface TrainOptions {
-  /** Aborting stops after the current step, writes a final checkpoint, and marks the run `interrupted`. */
+  /**
+   * Aborting stops after the current step, writes a final checkpoint, and marks the run `interrupted`;
+   * aborting with a {@linkcode TrialPruned} reason (a sweep's early stopping) marks it `pruned`.
+   */
   signal?: AbortSignal;
   callbacks?: TrainCallbacks;
   /** Informational messages (default: none). */
@@ -92,9 +96,9 @@ export interface TrainOptions {
 export interface TrainResult {
   run_id: string;
   dir: string;
-  status: "finished" | "interrupted";
-  /** Why the loop ended: `max_steps`, `early_stopping` or `interrupted`. */
-  stop_reason: "max_steps" | "early_stopping" | "interrupted";
+  status: "finished" | "interrupted" | "pruned";
+  /** Why the loop ended: `max_steps`, `early_stopping`, `interrupted` or `pruned` (a sweep stopped it). */
+  stop_reason: "max_steps" | "early_stopping" | "interrupted" | "pruned";
   steps: number;
   resumed_from_step: number;
   tokens_seen: number;
@@ -502,7 +506,8 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       // Let a pending Ctrl-C (or other abort) be seen between steps.
       await new Promise((r) => setTimeout(r, 0));
       if (signal?.aborted) {
-        stopReason = "interrupted";
+        stopReason = signal.reason instanceof TrialPruned ? "pruned" : "interrupted";
+        if (signal.reason instanceof TrialPruned) run.event("pruned", step, signal.reason.message, signal.reason.data);
         break;
       }
       // 1. learning rate for this step
@@ -609,7 +614,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       temperature: cfg.sample.temperature,
       top_k: cfg.sample.top_k,
     });
-    const status = stopReason === "interrupted" ? "interrupted" : "finished";
+    const status = stopReason === "interrupted" || stopReason === "pruned" ? stopReason : "finished";
     const result: TrainResult = {
       run_id: run.id,
       dir: run.dir,
