@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runLimited, sweepTrials, sweepValues } from "./sweep.ts";
+import { medianStop, randomTrials, runLimited, sweepTrials, sweepValues } from "./sweep.ts";
 
 Deno.test("sweepValues: splits on top-level commas only, keeping brackets and quotes whole", () => {
   assert.deepEqual(sweepValues("train.lr=1e-3,3e-3,1e-2"), ["train.lr=1e-3", "train.lr=3e-3", "train.lr=1e-2"]);
@@ -30,6 +30,74 @@ Deno.test("sweepTrials: the grid of every combination, the last axis varying fas
   ]);
   assert.deepEqual(sweepTrials([]), [[]]);
   assert.deepEqual(sweepTrials(["seed=1"]), [["seed=1"]]);
+});
+
+Deno.test("sweepValues: Hydra's sweep functions are enumerated, not split at their commas", () => {
+  assert.deepEqual(sweepValues("seed=choice(1,2,3)"), ["seed=1", "seed=2", "seed=3"]);
+  assert.deepEqual(sweepValues("k=choice([1,2],[3,4])"), ["k=[1,2]", "k=[3,4]"]);
+  assert.deepEqual(sweepValues("seed=range(1,5,2)"), ["seed=1", "seed=3"]);
+  assert.deepEqual(sweepValues("seed=range(1, 10)").length, 9);
+  assert.deepEqual(sweepValues("train.lr=range(0.1,0.4,0.1)"), ["train.lr=0.1", "train.lr=0.2", "train.lr=0.3"]);
+  assert.deepEqual(sweepValues("x=range(1.0,3.0)"), ["x=1.0", "x=2.0"]);
+  assert.deepEqual(sweepValues("seed=sort(3,1,2,reverse=true)"), ["seed=3", "seed=2", "seed=1"]);
+  assert.deepEqual(sweepValues("p=str(1,2)"), ["p='1'", "p='2'"]);
+  assert.deepEqual(sweepValues("p='a,b',c\\ d"), ["p='a,b'", "p=c\\ d"]);
+  const shuffled = sweepValues("seed=shuffle(range(0,20))");
+  assert.deepEqual([...shuffled].sort(), sweepValues("seed=range(0,20)").sort());
+  const groupOptions = { model: ["gpt-nano", "gpt-micro", "gpt-mini", "char-lstm"] };
+  assert.deepEqual(sweepValues("model=glob(gpt-*,exclude=gpt-mini)", { groupOptions }), [
+    "model=gpt-nano",
+    "model=gpt-micro",
+  ]);
+  assert.throws(() => sweepValues("model=glob(zz*)", { groupOptions }), /no model option matches/);
+  assert.throws(() => sweepValues("train.lr=glob(*)", { groupOptions }), /train.lr is not one/);
+  assert.throws(
+    () => sweepValues("train.lr=interval(0,1)"),
+    /the basic sweeper cannot enumerate an interval; use hydra\/sweeper=random/,
+  );
+});
+
+Deno.test("randomTrials: n draws, the same for the same seed, within their ranges", () => {
+  const overrides = [
+    "train.lr=tag(log,interval(1e-5,1e-1))",
+    "train.dropout=interval(0,0.5)",
+    "train.batch_size=int(interval(4,8))",
+    "model=choice(gpt-nano,gpt-micro)",
+    "seed=range(1,4)",
+    "fixed=1",
+  ];
+  const a = randomTrials(overrides, { n: 200, seed: 7 });
+  assert.equal(a.length, 200);
+  assert.deepEqual(a, randomTrials(overrides, { n: 200, seed: 7 }));
+  assert.notDeepEqual(a, randomTrials(overrides, { n: 200, seed: 8 }));
+  const col = (k: number) => a.map((t) => t[k]!.slice(t[k]!.indexOf("=") + 1));
+  const lr = col(0).map(Number);
+  assert.ok(lr.every((v) => v >= 1e-5 && v <= 1e-1));
+  assert.ok(lr.filter((v) => v < 1e-3).length > 60, "log scale: half the draws are below the geometric middle");
+  assert.ok(col(1).map(Number).every((v) => v >= 0 && v <= 0.5));
+  assert.deepEqual([...new Set(col(2))].sort(), ["4", "5", "6", "7", "8"]);
+  assert.deepEqual([...new Set(col(3))].sort(), ["gpt-micro", "gpt-nano"]);
+  assert.deepEqual([...new Set(col(4))].sort(), ["1", "2", "3"]);
+  assert.deepEqual([...new Set(col(5))], ["1"]);
+  assert.throws(() => randomTrials(["x=1"], { n: 0, seed: 1 }), /sweep.n must be a positive integer \(got 0\)/);
+  assert.throws(
+    () => randomTrials(["x=tag(log,interval(0,1))"], { n: 1, seed: 1 }),
+    /log-scale interval needs positive bounds/,
+  );
+});
+
+Deno.test("medianStop: worse than the median of the other trials at the same step stops; too few others never do", () => {
+  const evals = [
+    { trial: 0, step: 10, best: 2.0 },
+    { trial: 1, step: 10, best: 2.4 },
+    { trial: 2, step: 10, best: 2.2 },
+    { trial: 0, step: 20, best: 1.5 },
+  ];
+  assert.deepEqual(medianStop(evals, { trial: 3, step: 10, best: 2.3 }), { stop: true, median: 2.2, others: 3 });
+  assert.deepEqual(medianStop(evals, { trial: 3, step: 10, best: 2.2 }), { stop: false, median: 2.2, others: 3 });
+  assert.deepEqual(medianStop(evals, { trial: 1, step: 10, best: 2.4 }), { stop: true, median: 2.1, others: 2 });
+  assert.deepEqual(medianStop(evals, { trial: 3, step: 30, best: 9 }), { stop: false, median: null, others: 0 });
+  assert.equal(medianStop(evals, { trial: 3, step: 10, best: 2.3 }, 4).stop, false, "fewer others than asked");
 });
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
