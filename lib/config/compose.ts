@@ -7,8 +7,9 @@
  * Override grammar: `key=value` (set an existing key), `+key=value` (add a
  * new key), `++key=value` (add or set), `~key` or `~key=value` (delete),
  * `group=option` (choose a group option), `+group=option` (add a group).
- * Values are YAML: numbers, booleans, `null`, quoted strings, lists `[a,b]`
- * and dicts `{a:1,b:2}`. Interpolation: `${train.lr}` (absolute),
+ * Values are Hydra 1.3's (see `override_value.ts`): primitives, quoted
+ * strings, lists `[a,b]` and dicts `{a:1,b:2}` (a dict merges into a dict);
+ * sweeps are refused here (they need `-m`). Interpolation: `${train.lr}` (absolute),
  * `${.lr}` / `${..seed}` (relative to the node), `${env:CODEX_DATA,./data}`.
  *
  * @module
