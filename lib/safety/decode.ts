@@ -133,8 +133,8 @@ const WINDOW = 256;
  * const text = "key=%67%68%70%5F123 ok";
  * const [seg] = decodedSegments(text);
  * if (seg?.text !== "key=ghp_123 ok") throw new Error(seg?.text);
- * // "g" came from "%67" at 4..7
- * if (seg.start[4] !== 4 || seg.end[4] !== 7 || seg.decoded[4] !== 1 || seg.decoded[0] !== 0) throw new Error("spans");
+ * // "g" came from the run "%67%68%70%5F" at 4..16, which a redaction removes whole
+ * if (seg.start[4] !== 4 || seg.end[4] !== 16 || seg.decoded[4] !== 1 || seg.decoded[0] !== 0) throw new Error("spans");
  * ```
  */
 export function decodedSegments(original: string, depth = 2): DecodedSegment[] {

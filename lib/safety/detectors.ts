@@ -64,7 +64,7 @@ function _phoneDetector(text: string): DetectorHit[] {
   for (const m of text.matchAll(PHONE_CANDIDATE)) {
     const cand = m[0];
     const digits = cand.replace(/\D/g, "").length;
-    if (digits < 7 || digits > 15 || !/\d{3}/.test(cand)) continue;
+    if (digits < 7 || digits > 15 || !/\d\d/.test(cand)) continue;
     const base = m.index!;
     const formatted = /[ ().-]/.test(cand) || cand.startsWith("+");
     for (const f of findPhoneNumbersInText(cand, { defaultCountry: "US" })) {

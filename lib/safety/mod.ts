@@ -13,7 +13,10 @@ export {
   type SafetyRule,
   type Stage,
 } from "./policy.ts";
-export { luhn, normalizedView, type TextView } from "./normalize.ts";
+export { luhn, normalizedView, originalSpan, type TextView } from "./normalize.ts";
+export { type Detector, type DetectorHit, DETECTORS } from "./detectors.ts";
+export { isCardNumber, isPlaceholder, shannonEntropy } from "./filters.ts";
+export { type DecodedSegment, decodedSegments, decodeUnit } from "./decode.ts";
 export {
   findMatches,
   type SafetyEvent,
@@ -22,4 +25,6 @@ export {
   sanitize,
   type SanitizeOptions,
   type SanitizeResult,
+  sanitizeStream,
+  type SanitizeStreamOptions,
 } from "./sanitize.ts";

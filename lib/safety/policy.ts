@@ -31,7 +31,7 @@ export interface SafetyRule {
   validate?: "luhn" | "card";
   /** Minimum Shannon entropy (bits per character) of the secret (a pattern's `secret` group, else the match). */
   min_entropy?: number;
-  /** Drop matches whose secret is a placeholder (`xxxx`, `<password>`, `${TOKEN}`, one repeated character). */
+  /** Drop matches whose secret is a placeholder (`xxxx`, `<password>`, `${TOKEN}`, one repeated character); not for rules with `validate`. */
   skip_placeholders: boolean;
   /** A catch-all (high-entropy strings): its matches count only where no other rule matched. */
   fallback: boolean;

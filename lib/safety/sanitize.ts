@@ -173,7 +173,8 @@ function _keep(c: _Candidate, policy: SafetyPolicy, allowLiterals: string[]): bo
   if (rule.validate === "luhn" && !luhn(c.matched)) return false;
   if (rule.validate === "card" && !isCardNumber(c.matched)) return false;
   if (c.literal) return true;
-  if (rule.skip_placeholders && isPlaceholder(c.value)) return false;
+  // A validator (luhn, card) is the stronger test: 4111 1111 1111 1111 is a card, not a placeholder.
+  if (rule.skip_placeholders && !rule.validate && isPlaceholder(c.value)) return false;
   if (rule.min_entropy !== undefined && shannonEntropy(c.value) < rule.min_entropy) return false;
   return true;
 }

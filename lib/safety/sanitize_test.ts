@@ -118,3 +118,88 @@ Deno.test("a user classifier can veto", async () => {
   await assert.rejects(() => sanitize("the kraken wakes", { stage: "output", policy }), SafetyViolation);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("the outside check's misses are caught and its false positives are not", () => {
+  const caught = (t: string) => findMatches(t, pack, "output").length > 0;
+  for (
+    const t of [
+      "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1_gH3j",
+      "xoxe-1-My0xLTIzNDU2Nzg5MDEtOTg3NjU0MzIxMC1hYmNkZWZnaGlqa2xtbm9w",
+      "key=AIzaSyB1c2D3e4F5g6H7i8J9k0L1m2N3o4P5q6-",
+      "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBq7x9Kf2mL8vR1tZ6pW4yB7nC0hJ5gD2sA9eU3iOq\n-----END EC PRIVATE KEY-----",
+      '<a href="https://bob:Tr0ub4dor3@files.example.org/x">x</a> <a href="https://example.org/">home</a>',
+      "call (415) 555-2671",
+      "ring +44 20 7946 0958",
+      "+49 30 90182077",
+    ]
+  ) assert.ok(caught(t), t);
+  for (
+    const t of [
+      "ghp_" + "x".repeat(36),
+      "xoxb-xxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
+      "https://<user>:<password>@db.example.com",
+      "postgres://xxxx:xxxxx@localhost/db",
+      "AIza" + "a".repeat(35),
+      "-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----",
+      "created_at_ms=1701234567893",
+      "join #xoxo-indieweb",
+    ]
+  ) assert.deepEqual(findMatches(t, pack, "output"), [], t);
+  // The HTML link: the credentials' span stops at the quote, the next URL is left alone.
+  const html = '<a href="https://bob:Tr0ub4dor3@files.example.org/x">x</a> <a href="https://example.org/">home</a>';
+  const m = findMatches(html, pack, "output").find((x) => x.rule_id === "password-in-url")!;
+  assert.match(html.slice(m.start, m.end), /^https:\/\/bob:Tr0ub4dor3@files\.example\.org[^"]*$/);
+});
+
+Deno.test("decoding: base64, escapes, HTML entities and URL encoding are scanned and redacted whole", async () => {
+  const token = "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";
+  const b64 = btoa(`token=${token}`);
+  const cases = [
+    `config: ${b64} done`,
+    `t = "${[...token].map((c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")).join("")}"`,
+    `t = '${[...token].map((c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")).join("")}'`,
+    `<p>${[...token].map((c) => `&#${c.charCodeAt(0)};`).join("")}</p>`,
+    `cb?state=${[...token].map((c) => "%" + c.charCodeAt(0).toString(16)).join("")}&x=1`,
+  ];
+  for (const text of cases) {
+    const r = await sanitize(text, { stage: "output", policy: pack, noLog: true });
+    assert.equal(r.decision, "redact", text);
+    assert.ok(r.text.includes("[GITHUB_TOKEN]"), r.text);
+    assert.ok(
+      !r.text.includes(b64) && !/\\u00|\\x[0-9a-f]{2}|&#\d+;|%[0-9a-f]{2}/.test(r.text.replace("&x=1", "")),
+      r.text,
+    );
+  }
+  // Plain text that merely decodes is left alone.
+  assert.deepEqual(findMatches("greeting = 'SGVsbG8sIHdvcmxkIQ==' and Tom &amp; Jerry", pack, "output"), []);
+});
+
+Deno.test("filters: placeholders, entropy, card issuers, a rule's own allow list", () => {
+  const policy = compilePolicy({
+    rules: [{
+      id: "tok",
+      action: "redact",
+      min_entropy: 3,
+      allow: { literals: ["tok_Known1234567"], patterns: ["^tok_test"] },
+      match: { patterns: ["\\btok_[A-Za-z0-9]{12,}"] },
+    }, {
+      id: "card",
+      action: "redact",
+      validate: "card",
+      skip_placeholders: false,
+      match: { patterns: ["\\b\\d{13,19}\\b"] },
+    }],
+  });
+  const ids = (t: string) => findMatches(t, policy, "data").map((m) => m.rule_id);
+  assert.deepEqual(ids("tok_Q7v2Lm9XkR4t"), ["tok"]);
+  assert.deepEqual(ids("tok_xxxxxxxxxxxx"), [], "placeholder");
+  assert.deepEqual(ids("tok_abababababab"), [], "low entropy");
+  assert.deepEqual(ids("tok_Known1234567"), [], "allow literal");
+  assert.deepEqual(ids("tok_testQ7v2Lm9X"), [], "allow pattern");
+  assert.deepEqual(ids("4111111111111111"), ["card"]);
+  assert.deepEqual(ids("1701234567893"), [], "a Luhn-valid millisecond timestamp has no issuer");
+  assert.throws(
+    () => compilePolicy({ rules: [{ id: "d", action: "flag", detector: "secretlint/nope" }] }, "p.yaml"),
+    /rule d names unknown detector "secretlint\/nope"/,
+  );
+});
