@@ -369,7 +369,10 @@ async function main(): Promise<number> {
               `step ${p.step}/${p.maxSteps} | loss ${p.loss.toFixed(4)} | lr ${p.lr.toExponential(2)} | ` +
                 `${formatDuration(p.elapsedMs / 1000)} elapsed | ${formatDuration(p.etaMs / 1000)} left`,
             ),
-          onEvalEnd: (e) => progress.log(`  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}`),
+          onEvalEnd: (e) => {
+            progress.log(`  eval @ step ${e.step}: val loss ${e.valLoss.toFixed(4)}`);
+            onEval(e.step, e.valLoss);
+          },
         },
       });
       progress.done();
@@ -388,7 +391,7 @@ Look further:
   deno task eval run=${r.run_id}
   cat ${r.dir}/summary.json`);
       await exportToMlflow(r.dir);
-      return r.status === "finished" ? 0 : 130;
+      return r.status === "interrupted" ? 130 : 0;
     }
     const r = await trainLanguageModel(config, {
       ...common,

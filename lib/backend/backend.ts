@@ -10,7 +10,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
+import { installEagerBackprop } from "./eager_backprop.ts";
 import { registerMissingKernels } from "./kernels.ts";
+import { registerNativeKernels } from "./native_kernels.ts";
 import { nativeStatus } from "./native_runtime.ts";
 
 /** The backends codex knows. */
@@ -107,6 +109,10 @@ export async function initBackend(name: string = "wasm"): Promise<BackendInfo> {
   if (!ok) throw new Error(`Cannot start backend: tfjs could not initialise "${tfjsBackend}"`);
   await tf.ready();
   registerMissingKernels();
+  // Free activations and used gradients during backprop (the peak halves).
+  installEagerBackprop();
+  // Products go to ONNX Runtime while native is active (the overrides check at call time).
+  if (name === "native") registerNativeKernels();
   active = name as BackendName;
   return { name: active, tfjsVersion: tf.version_core, reason, tfjsBackend };
 }

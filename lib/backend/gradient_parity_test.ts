@@ -1,8 +1,11 @@
 // The GPT's gradients on the wasm backend (with codex's kernels: the JS
 // UnsortedSegmentSum, the per-item XNNPACK BatchMatMul, and the custom
-// gradients of ops.ts) must match the pure-JS CPU backend's.
+// gradients of ops.ts) and on the native backend (the same, with every
+// product on ONNX Runtime through native_kernels.ts) must match the pure-JS
+// CPU backend's.
 import assert from "node:assert/strict";
-import { initBackend, tf } from "./mod.ts";
+import { initBackend, nativeStatus, tf } from "./mod.ts";
+import { nativeKernelStats } from "./native_kernels.ts";
 import { Gpt, type GptConfig, initGptWeights } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
 
@@ -28,15 +31,15 @@ async function gradsOn(backend: string) {
   return out;
 }
 
-Deno.test("GPT gradients on wasm match the CPU backend within 1e-4", async () => {
-  const cpu = await gradsOn("cpu");
-  const wasm = await gradsOn("wasm");
-  assert.ok(Math.abs(cpu.loss - wasm.loss) < 1e-4, `loss cpu ${cpu.loss} vs wasm ${wasm.loss}`);
-  assert.equal(wasm.grads.size, 2 + 12 * cfg.n_layer + 2, "every parameter has a gradient");
+type Grads = Awaited<ReturnType<typeof gradsOn>>;
+
+function assertSameGrads(cpu: Grads, other: Grads, backend: string): void {
+  assert.ok(Math.abs(cpu.loss - other.loss) < 1e-4, `loss cpu ${cpu.loss} vs ${backend} ${other.loss}`);
+  assert.equal(other.grads.size, 2 + 12 * cfg.n_layer + 2, "every parameter has a gradient");
   let worst = 0, worstName = "";
   for (const [name, g] of cpu.grads) {
-    const w = wasm.grads.get(name);
-    assert.ok(w, `wasm has no gradient for ${name}`);
+    const w = other.grads.get(name);
+    assert.ok(w, `${backend} has no gradient for ${name}`);
     assert.equal(w.length, g.length);
     let norm = 0;
     for (let i = 0; i < g.length; i++) {
@@ -47,6 +50,28 @@ Deno.test("GPT gradients on wasm match the CPU backend within 1e-4", async () =>
     assert.ok(norm > 0, `${name} has an all-zero gradient`);
   }
   assert.ok(worst < 1e-4, `max abs gradient difference ${worst} (in ${worstName})`);
+}
+
+Deno.test("GPT gradients on wasm match the CPU backend within 1e-4", async () => {
+  const cpu = await gradsOn("cpu");
+  assertSameGrads(cpu, await gradsOn("wasm"), "wasm");
+});
+
+Deno.test({
+  name: "GPT gradients on native (tfjs autodiff, products on ONNX Runtime) match the CPU backend within 1e-4",
+  ignore: !nativeStatus().available,
+  fn: async () => {
+    const cpu = await gradsOn("cpu");
+    const before = nativeKernelStats();
+    const tensors = tf.memory().numTensors;
+    const native = await gradsOn("native");
+    assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+    const after = nativeKernelStats();
+    // Per layer: 4 dense layers (3 products each) and 2 attention products (3 each); plus the head's 3.
+    assert.ok(after.native - before.native >= 18 * cfg.n_layer + 3, `${after.native - before.native} native products`);
+    assert.equal(after.fallback, before.fallback, "no product fell back to wasm");
+    assertSameGrads(cpu, native, "native");
+  },
 });
 
 Deno.test("wasm BatchMatMul fast path matches the reference product", async () => {

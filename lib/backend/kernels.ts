@@ -3,7 +3,13 @@
  *
  * - `UnsortedSegmentSum` is what `tf.gather`'s gradient (the embedding
  *   backward) calls; tfjs-backend-wasm 4.22 has none. Ours is a JS
- *   scatter-add over the wasm heap.
+ *   scatter-add straight into the output's wasm heap memory.
+ * - `Identity` (`tf.clone`): wasm's copies the data. tfjs clones every
+ *   tensor it saves for the backward pass, so on wasm each training step
+ *   copied every weight and activation a gradient needs (for GPT-2 at 256
+ *   tokens, ~2 GB more heap and seconds of copying). Ours shares the data
+ *   and counts a reference, as tfjs's CPU backend does; tensors are
+ *   immutable, and code writing tensor memory in place checks the count.
  * - `BatchMatMul`: wasm runs only un-batched, un-transposed products on
  *   XNNPACK (~15-25 GFLOP/s) and everything else in a slow loop (~1 GFLOP/s).
  *   Ours runs each batch item of an un-transposed product as its own
@@ -24,10 +30,12 @@ interface WasmData {
 }
 interface WasmBackendLike {
   readSync(dataId: unknown): ArrayLike<number>;
+  incRef(dataId: unknown): void;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: ArrayLike<number>): tf.TensorInfo;
   dataIdMap: { get(dataId: unknown): WasmData | undefined };
   dataIdNextNumber: number;
   wasm: {
+    HEAPU8: Uint8Array;
     cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
     tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
   };
@@ -47,18 +55,39 @@ export function registerMissingKernels(): void {
         const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
         const { numSegments } = attrs as unknown as { numSegments: number };
         const b = backend as unknown as WasmBackendLike;
-        const xs = b.readSync(x.dataId);
         const ids = b.readSync(segmentIds.dataId);
         const rest = x.shape.slice(segmentIds.shape.length);
         const inner = rest.reduce((a, c) => a * c, 1);
-        const out = new Float32Array(numSegments * inner);
+        const int = x.dtype === "int32";
+        const result = b.makeOutput([numSegments, ...rest], int ? "int32" : "float32");
+        // Views only after allocating, which may grow the heap (and replace its buffer).
+        const heap = b.wasm.HEAPU8.buffer;
+        const at = (t: tf.TensorInfo, n: number) => {
+          const offset = b.dataIdMap.get(t.dataId)!.memoryOffset;
+          return int ? new Int32Array(heap, offset, n) : new Float32Array(heap, offset, n);
+        };
+        const out = at(result, numSegments * inner), xs = at(x, ids.length * inner);
+        out.fill(0);
         for (let i = 0; i < ids.length; i++) {
           const s = ids[i]!;
           if (s < 0 || s >= numSegments) continue;
           const o = s * inner, xi = i * inner;
           for (let j = 0; j < inner; j++) out[o + j]! += xs[xi + j]!;
         }
-        return b.makeOutput([numSegments, ...rest], "float32", undefined, out);
+        return result;
+      },
+    });
+  }
+  const identity = tf.getKernel("Identity", "wasm");
+  if (identity !== undefined) {
+    tf.unregisterKernel("Identity", "wasm");
+    tf.registerKernel({
+      ...identity,
+      kernelFunc: (args) => {
+        const { x } = args.inputs as { x: tf.TensorInfo };
+        if (x.dtype === "string") return identity.kernelFunc(args);
+        (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
       },
     });
   }

@@ -16,7 +16,14 @@ export {
 } from "./backend.ts";
 export { bmm, linear, linearT, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";
-export { adamwInPlace, adamwUpdate, type AdamWStep, sumOfSquares } from "./fused_ops.ts";
+export {
+  clearNativeKernelSessions,
+  type NativeKernelStats,
+  nativeKernelStats,
+  registerNativeKernels,
+} from "./native_kernels.ts";
+export { installEagerBackprop } from "./eager_backprop.ts";
+export { adamwInPlace, type AdamWStep, adamwUpdate, sumOfSquares } from "./fused_ops.ts";
 export {
   type AttrValue,
   type ConstTensor,

@@ -30,7 +30,11 @@ interface OrtTensor {
 }
 interface BindingSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: Record<string, unknown>): void;
-  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: Record<string, unknown>): Record<
+  run(
+    feeds: Record<string, OrtTensor>,
+    fetches: Record<string, OrtTensor | null>,
+    options?: Record<string, unknown>,
+  ): Record<
     string,
     OrtTensor
   >;
@@ -176,8 +180,35 @@ export class NativeSession {
     return out;
   }
 
+  /**
+   * Runs the model with caller-owned outputs: ONNX Runtime reads each feed's
+   * memory in place and writes each output into `outputs[name].data` (views
+   * into another heap, such as tfjs's wasm memory, work). Feeds go to the
+   * binding as plain objects, not `ort.Tensor`s (about 3 us a call less).
+   * The binding still returns a copy of each output, which is dropped.
+   * Errors read as {@linkcode NativeSession.run}'s.
+   */
+  runInto(feeds: Record<string, NativeTensor>, outputs: Record<string, NativeTensor>): void {
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const name in feeds) ortFeeds[name] = _cpuTensor(feeds[name]!);
+    const fetches: Record<string, OrtTensor> = {};
+    for (const name in outputs) fetches[name] = _cpuTensor(outputs[name]!);
+    try {
+      // No run-options object: the binding then skips building one per call.
+      this.#session.run(ortFeeds, fetches);
+    } catch (err) {
+      const shapes = Object.entries(feeds).map(([n, t]) => `${n}[${t.dims.join(",")}]`).join(" ");
+      throw new Error(`Native ${this.label} failed: ${(err as Error).message} (inputs ${shapes})`);
+    }
+  }
+
   /** Frees the session. */
   dispose(): void {
     this.#session.dispose();
   }
+}
+
+/** A tensor as the binding reads it (`location` is what `ort.Tensor` adds). */
+function _cpuTensor(t: NativeTensor): OrtTensor {
+  return { location: "cpu", type: t.type, data: t.data, dims: t.dims } as OrtTensor;
 }

@@ -37,13 +37,14 @@ import { accumulateGradients, clipScale, gradientNorm } from "./adamw.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
 import { resumeConfig, type TrainOptions } from "./train_lm.ts";
+import { TrialPruned } from "./trial_pruned.ts";
 
 /** What a classification run reports; also `summary.json`. */
 export interface ClassifierResult {
   run_id: string;
   dir: string;
-  status: "finished" | "interrupted";
-  stop_reason: "max_steps" | "early_stopping" | "interrupted";
+  status: "finished" | "interrupted" | "pruned";
+  stop_reason: "max_steps" | "early_stopping" | "interrupted" | "pruned";
   steps: number;
   epochs: number;
   labels: string[];
@@ -251,7 +252,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     });
     const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
     let trainMs = 0, lastSample = -Infinity, lastVal = score(model, val, labels.length, 64);
-    let stopReason: "max_steps" | "early_stopping" | "interrupted" = "max_steps";
+    let stopReason: ClassifierResult["stop_reason"] = "max_steps";
     const startStep = step;
     let lastCheckpointStep = step;
     const saveCheckpoint = async () => {
@@ -276,7 +277,9 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       const ts = performance.now();
       await new Promise((r) => setTimeout(r, 0));
       if (signal?.aborted) {
-        stopReason = "interrupted";
+        // A sweep's early stopping aborts with a TrialPruned reason: the run is pruned, not interrupted.
+        stopReason = signal.reason instanceof TrialPruned ? "pruned" : "interrupted";
+        if (signal.reason instanceof TrialPruned) run.event("pruned", step, signal.reason.message, signal.reason.data);
         break;
       }
       const lr = learningRate(step, {
@@ -353,7 +356,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     const result: ClassifierResult = {
       run_id: run.id,
       dir: run.dir,
-      status: stopReason === "interrupted" ? "interrupted" : "finished",
+      status: stopReason === "interrupted" || stopReason === "pruned" ? stopReason : "finished",
       stop_reason: stopReason,
       steps: step,
       epochs: (step * tc.batch_size * tc.grad_accum_steps) / train.length,
