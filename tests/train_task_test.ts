@@ -251,7 +251,7 @@ Deno.test("train task: -m hydra/sweeper=random draws n trials from a seed; sweep
   // A seed whose draws put the good learning rate first, so the second trial has someone to lose to.
   const seed = [...Array(50).keys()].find((s) => {
     const t = randomTrials(swept, { n: 2, seed: s });
-    return t[0]![0] === "train.lr=0.01" && t[1]![0] === "train.lr=1e-7";
+    return t[0]![0] === "train.lr=1e-2" && t[1]![0] === "train.lr=1e-7";
   })!;
   const dir = await testRunsDir();
   const sweep = await command([
@@ -273,7 +273,7 @@ Deno.test("train task: -m hydra/sweeper=random draws n trials from a seed; sweep
   const text = new TextDecoder().decode(sweep.stdout);
   assert.equal(sweep.code, 0, text + new TextDecoder().decode(sweep.stderr));
   assert.match(text, /2 trials \(random sweeper, seed \d+, median early stopping\)/);
-  assert.match(text, /^0 +train\.lr=0\.01 train\.weight_decay=0\.\d+ +finished/m);
+  assert.match(text, /^0 +train\.lr=1e-2 train\.weight_decay=0\.\d+ +finished/m);
   assert.match(text, /^1 +train\.lr=1e-7 train\.weight_decay=0\.\d+ +pruned/m);
   assert.match(text, /1 of 2 trials finished, 1 pruned/);
   const runs = [...Deno.readDirSync(join(root, dir))].map((e) => join(root, dir, e.name));

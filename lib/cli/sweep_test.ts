@@ -34,6 +34,7 @@ Deno.test("sweepTrials: the grid of every combination, the last axis varying fas
 
 Deno.test("sweepValues: Hydra's sweep functions are enumerated, not split at their commas", () => {
   assert.deepEqual(sweepValues("seed=choice(1,2,3)"), ["seed=1", "seed=2", "seed=3"]);
+  assert.deepEqual(sweepValues("train.lr=choice(1e-3, 'a,b')"), ["train.lr=1e-3", "train.lr='a,b'"], "as written");
   assert.deepEqual(sweepValues("k=choice([1,2],[3,4])"), ["k=[1,2]", "k=[3,4]"]);
   assert.deepEqual(sweepValues("seed=range(1,5,2)"), ["seed=1", "seed=3"]);
   assert.deepEqual(sweepValues("seed=range(1, 10)").length, 9);

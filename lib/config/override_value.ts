@@ -83,6 +83,9 @@ function sweep<T extends Sweep>(s: T): T {
   return Object.assign(Object.create(SweepProto), s);
 }
 
+// The arguments' text of a choice(...) as written, for sweep overrides that keep it (`1e-3` stays `1e-3`).
+const choiceText = new WeakMap<object, string[]>();
+
 /** The error of a sweep function, in Hydra's words: `ValueError while evaluating 'int(nan)': ...`. */
 class EvalError extends Error {}
 
@@ -126,7 +129,11 @@ class Parser {
       if (c === "'" || c === '"') this.fail(`token recognition error at: '${c}' (an unclosed or misplaced quote)`);
       this.fail(`extraneous input '${this.tokenAt()}' expecting <EOF>`);
     }
-    if (items.length === 1) return { v: items[0] };
+    if (items.length === 1) {
+      const v = items[0];
+      const text = v !== null && typeof v === "object" ? choiceText.get(v) : undefined;
+      return text ? { v, rawList: text } : { v };
+    }
     const raw = starts.map((s, i) => this.text.slice(s, ends[i]).trim());
     return { v: sweep({ kind: "choice", list: items, simpleForm: true, tags: [], shuffle: false }), rawList: raw };
   }
@@ -299,7 +306,7 @@ class Parser {
 
   call(name: string, start: number): unknown {
     this.pos++; // (
-    const args: unknown[] = [], named: Record<string, unknown> = {};
+    const args: unknown[] = [], named: Record<string, unknown> = {}, argText: string[] = [];
     this.ws();
     if (this.peek() === ")") this.pos++;
     else {
@@ -311,7 +318,9 @@ class Parser {
           named[m[1]!] = this.element("arg");
         } else {
           if (Object.keys(named).length) this.fail(`positional argument follows keyword argument`);
+          const at = this.pos;
           args.push(this.element("arg"));
+          argText.push(this.text.slice(at, this.pos).trim());
         }
         this.ws();
         const c = this.peek();
@@ -330,7 +339,9 @@ class Parser {
       );
     }
     try {
-      return evaluate(name, args, named);
+      const out = evaluate(name, args, named);
+      if (name === "choice" && out !== null && typeof out === "object") choiceText.set(out, argText);
+      return out;
     } catch (err) {
       if (!(err instanceof EvalError)) throw err;
       throw new TypeError(`Cannot parse override "${this.arg}": ${err.message.replace("%s", source)}`);
