@@ -40,7 +40,14 @@ function view(backend: HeapBackend, t: tf.TensorInfo): Float32Array | null {
   return values instanceof Float32Array ? values : null;
 }
 
-function adamwLoop(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, outs: Float32Array[], s: AdamWStep) {
+function adamwLoop(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  outs: Float32Array[],
+  s: AdamWStep,
+) {
   const [po, mo, vo] = outs as [Float32Array, Float32Array, Float32Array];
   const { beta1, beta2, eps, gradScale } = s;
   // lr (m / bc1) / (sqrt(v / bc2) + eps), with the constants folded out of the loop
@@ -120,8 +127,8 @@ export function adamwUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tens
 
 /**
  * The AdamW update written in place into the memory of `p`, `m` and `v`
- * (no allocation, no tfjs op), when the backend allows it (wasm or cpu, all
- * float32, and no other tensor shares their memory). Returns false, having
+ * (no allocation, no tfjs op), when the backend allows it (cpu, all float32,
+ * and no other tensor shares their memory). Returns false, having
  * changed nothing, when it does not; then use {@linkcode adamwUpdate}.
  *
  * @example
@@ -135,7 +142,10 @@ export function adamwUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tens
  * ```
  */
 export function adamwInPlace(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: AdamWStep): boolean {
-  if (!fused()) return false;
+  // Only on cpu: tfjs-wasm's matrix kernels keep a packed copy of each
+  // right-hand operand per tensor, so a weight changed in place would keep
+  // multiplying with its old values. On wasm the update writes new tensors.
+  if (!fused() || tf.getBackend() !== "cpu") return false;
   const b = tf.backend() as unknown as HeapBackend;
   try {
     const own = [p, m, v];

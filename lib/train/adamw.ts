@@ -31,8 +31,8 @@ export class AdamW implements Optimizer {
     this.params = params;
     this.options = options;
     for (const [name, p] of params) {
-      this.#m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.#v.set(name, tf.variable(tf.zerosLike(p), false));
+      this.#m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.#v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     }
   }
 

@@ -77,3 +77,23 @@ Deno.test("clipByGlobalNorm: scales to the max norm and reports the norm before"
   const same = clipByGlobalNorm({ a: tf.tensor([0.3]) }, 1);
   assert.ok(Math.abs(same.grads.a!.dataSync()[0]! - 0.3) < 1e-7);
 });
+
+Deno.test("adamw on wasm: products after a step use the updated weights (no stale packed copy)", async () => {
+  await initBackend("wasm");
+  const w = tf.tidy(() => tf.variable(tf.tensor([[1, 2], [3, 4]]), true, "w-stale"));
+  const x = tf.tensor([[1, 1]]);
+  const opt = createOptimizer(new Map([["w", w]]), { ...base, optimizer: "adamw" });
+  const g = tf.tensor([[1, -1], [1, -1]]);
+  for (let i = 0; i < 3; i++) {
+    const before = tf.matMul(x, w); // packs w's current tensor for XNNPACK
+    opt.step({ "w-stale": g }, 0.5);
+    const after = tf.matMul(x, w).dataSync();
+    const expected = tf.matMul(x, tf.tensor(w.dataSync(), [2, 2])).dataSync();
+    assert.notDeepEqual([...after], [...before.dataSync()], `step ${i + 1}: the weights moved`);
+    assert.deepEqual([...after], [...expected], `step ${i + 1}: the product uses them`);
+    before.dispose();
+  }
+  tf.dispose([x, g]);
+  opt.dispose();
+  w.dispose();
+});

@@ -24,7 +24,7 @@ export class Sgd implements Optimizer {
   constructor(params: Map<string, tf.Variable>, options: SgdOptions) {
     this.params = params;
     this.options = options;
-    for (const [name, p] of params) this.#buf.set(name, tf.variable(tf.zerosLike(p), false));
+    for (const [name, p] of params) this.#buf.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
   }
 
   step(grads: Record<string, tf.Tensor>, lr: number, gradScale = 1): void {
