@@ -152,7 +152,8 @@ export class NativeSession {
         interOpNumThreads: 1,
         executionMode: "sequential",
         graphOptimizationLevel: "all",
-        logSeverityLevel: 3,
+        // Errors reach the caller as exceptions; ONNX Runtime need not print them too.
+        logSeverityLevel: 4,
       });
     } catch (err) {
       throw new Error(`Cannot build native ${this.label}: ${(err as Error).message}`);
@@ -169,8 +170,7 @@ export class NativeSession {
     try {
       res = this.#session.run(ortFeeds, fetches, {});
     } catch (err) {
-      const shapes = Object.entries(feeds).map(([n, t]) => `${n}[${t.dims.join(",")}]`).join(" ");
-      throw new Error(`Native ${this.label} failed: ${(err as Error).message} (inputs ${shapes})`);
+      throw new Error(`Native ${this.label} failed: ${_firstLine(err)} (inputs ${_describeFeeds(feeds)})`);
     }
     const out: Record<string, NativeTensor> = {};
     for (const o of outputs) {
@@ -197,8 +197,7 @@ export class NativeSession {
       // No run-options object: the binding then skips building one per call.
       this.#session.run(ortFeeds, fetches);
     } catch (err) {
-      const shapes = Object.entries(feeds).map(([n, t]) => `${n}[${t.dims.join(",")}]`).join(" ");
-      throw new Error(`Native ${this.label} failed: ${(err as Error).message} (inputs ${shapes})`);
+      throw new Error(`Native ${this.label} failed: ${_firstLine(err)} (inputs ${_describeFeeds(feeds)})`);
     }
   }
 
@@ -211,4 +210,15 @@ export class NativeSession {
 /** A tensor as the binding reads it (`location` is what `ort.Tensor` adds). */
 function _cpuTensor(t: NativeTensor): OrtTensor {
   return { location: "cpu", type: t.type, data: t.data, dims: t.dims } as OrtTensor;
+}
+
+function _firstLine(err: unknown): string {
+  return String((err as Error).message ?? err).split("\n")[0]!;
+}
+
+/** `idx[2] targets[2] scale[] and 16 more`: the feeds' shapes, the small ones first. */
+function _describeFeeds(feeds: Record<string, NativeTensor>): string {
+  const all = Object.entries(feeds).map(([n, t]) => `${n}[${t.dims.join(",")}]`);
+  const shown = [...all].sort((a, b) => a.length - b.length).slice(0, 6);
+  return shown.join(" ") + (all.length > shown.length ? ` and ${all.length - shown.length} more` : "");
 }
