@@ -45,7 +45,7 @@ Deno.test("train task: a bad override exits 1 with one line naming the known val
       ],
       [
         "train.max_stepz=5",
-        /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\); use \+train.max_stepz=\.\.\. to add it$/,
+        /^error: .*unknown key "train.max_stepz" \(did you mean "train.max_steps"\?\); to append to your config use \+train.max_stepz=5$/,
       ],
       ["--bogus", /^error: Cannot parse arguments: /],
     ] as const

@@ -242,6 +242,71 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/**
+ * Applies one parsed key override (`key=v`, `+key=v`, `++key=v`, `~key`) to a
+ * config object in place, as Hydra applies overrides to a config: dicts
+ * merge into dicts, `+` on an existing dict merges, `~list.N` removes the
+ * element. Group choices are {@linkcode compose}'s; sweeps are refused.
+ *
+ * @example
+ * ```ts
+ * import { applyKeyOverride, parseHydraOverride } from "./compose.ts";
+ * const cfg: Record<string, unknown> = { x: { y: 1 }, l: [1, 2, 3] };
+ * for (const o of ["x={z:2}", "~l.0", "+w=3"]) applyKeyOverride(cfg, parseHydraOverride(o));
+ * if (JSON.stringify(cfg) !== '{"x":{"y":1,"z":2},"l":[2,3],"w":3}') throw new Error(JSON.stringify(cfg));
+ * ```
+ */
+export function applyKeyOverride(cfg: Record<string, unknown>, o: HydraOverride): void {
+  if (o.sweep) refuseSweep(o);
+  const path = o.key.split(".");
+  const parentPath = path.slice(0, -1), last = path.at(-1)!;
+  const exists = hasAt(cfg, path);
+  if (o.op === "set" && !exists) {
+    const hint = closest(o.key, leafKeys(cfg));
+    throw new RangeError(
+      `Cannot apply override ${o.raw}: unknown key "${o.key}"${
+        hint ? ` (did you mean "${hint}"?)` : ""
+      }; to append to your config use +${o.raw}`,
+    );
+  }
+  if (o.op === "add" && exists && (o.value === null || typeof o.value !== "object")) {
+    throw new RangeError(
+      `Cannot apply override ${o.raw}: could not append to config, an item is already at "${o.key}" ` +
+        `(remove the + to set it: ${o.raw.slice(1)}; or add a second + to add or set it: +${o.raw})`,
+    );
+  }
+  if (o.op === "delete" && !exists) {
+    throw new RangeError(`Cannot apply override ${o.raw}: could not delete from config, "${o.key}" does not exist`);
+  }
+  let parent = cfg;
+  for (const k of parentPath) {
+    if (parent[k] === undefined && (o.op === "add" || o.op === "force")) parent[k] = {};
+    if (parent[k] === null || typeof parent[k] !== "object") {
+      throw new TypeError(`Cannot apply override ${o.raw}: ${parentPath.join(".")} is not a mapping`);
+    }
+    parent = parent[k] as Node;
+  }
+  if (o.op === "delete") {
+    if ("value" in o && JSON.stringify(parent[last]) !== JSON.stringify(o.value)) {
+      throw new RangeError(
+        `Cannot apply override ${o.raw}: could not delete from config, the value of "${o.key}" is ${
+          JSON.stringify(parent[last])
+        } and not ${JSON.stringify(o.value)}`,
+      );
+    }
+    // Deleting a list element removes it (no hole is left).
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+  } else if (typeof parent[last] === "string" && o.value !== null && typeof o.value !== "object") {
+    // A string key keeps a value read as a number or boolean as the text written (10.0 stays "10.0").
+    const text = o.raw.slice(o.raw.indexOf("=") + 1).trim();
+    parent[last] = typeof o.value !== "string" && TYPED_TEXT.test(text) ? text : String(o.value);
+  } else {
+    // Dicts merge into an existing dict (node={a:1} and +node={a:1}); anything else replaces.
+    parent[last] = merge(parent[last], o.value);
+  }
+}
+
 /** Options of {@linkcode compose}. */
 export interface ComposeOptions {
   /** The folder of `config.yaml` and the group folders (default `configs`). */
@@ -321,52 +386,7 @@ export async function compose(
   }
 
   // Key overrides.
-  for (const o of keyOps) {
-    const path = o.key.split(".");
-    const parentPath = path.slice(0, -1), last = path.at(-1)!;
-    const exists = hasAt(cfg, path);
-    if (o.op === "set" && !exists) {
-      const hint = closest(o.key, leafKeys(cfg));
-      throw new RangeError(
-        `Cannot apply override ${o.raw}: unknown key "${o.key}"${
-          hint ? ` (did you mean "${hint}"?)` : ""
-        }; use +${o.key}=... to add it`,
-      );
-    }
-    if (o.op === "add" && exists && (o.value === null || typeof o.value !== "object")) {
-      throw new RangeError(
-        `Cannot apply override ${o.raw}: "${o.key}" already exists (use ${o.key}=... or ++${o.key}=...)`,
-      );
-    }
-    if (o.op === "delete" && !exists) {
-      throw new RangeError(`Cannot apply override ${o.raw}: there is no key "${o.key}" to delete`);
-    }
-    let parent = cfg;
-    for (const k of parentPath) {
-      if (parent[k] === undefined && (o.op === "add" || o.op === "force")) parent[k] = {};
-      if (parent[k] === null || typeof parent[k] !== "object") {
-        throw new TypeError(`Cannot apply override ${o.raw}: ${parentPath.join(".")} is not a mapping`);
-      }
-      parent = parent[k] as Node;
-    }
-    if (o.op === "delete") {
-      if ("value" in o && JSON.stringify(parent[last]) !== JSON.stringify(o.value)) {
-        throw new RangeError(
-          `Cannot apply override ${o.raw}: ${o.key} is ${JSON.stringify(parent[last])}, not ${JSON.stringify(o.value)}`,
-        );
-      }
-      // Deleting a list element removes it (no hole is left).
-      if (Array.isArray(parent)) parent.splice(Number(last), 1);
-      else delete parent[last];
-    } else if (typeof parent[last] === "string" && o.value !== null && typeof o.value !== "object") {
-      // A string key keeps a value read as a number or boolean as the text written (10.0 stays "10.0").
-      const text = o.raw.slice(o.raw.indexOf("=") + 1).trim();
-      parent[last] = typeof o.value !== "string" && TYPED_TEXT.test(text) ? text : String(o.value);
-    } else {
-      // Dicts merge into an existing dict (node={a:1} and +node={a:1}); anything else replaces.
-      parent[last] = merge(parent[last], o.value);
-    }
-  }
+  for (const o of keyOps) applyKeyOverride(cfg, o);
   resolveInterpolations(cfg);
   // Name the file the failing key came from (a group option's file, or the
   // primary), and the override that set it, if one did.

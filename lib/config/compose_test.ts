@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compose, initialize, parseHydraOverride, resolveInterpolations } from "./compose.ts";
+import { applyKeyOverride, compose, initialize, parseHydraOverride, resolveInterpolations } from "./compose.ts";
 import { DEFAULT_CONFIG } from "./run_config.ts";
 import { configHash } from "./config_hash.ts";
 
@@ -52,8 +52,8 @@ Deno.test("compose: bad overrides name the key, the options or the type", async 
     /unknown model "gpt-huge" \(available: bow-linear, char-lstm, gpt-micro, gpt-mini, gpt-nano, gpt2, minilm\)/,
   );
   await bad(["train.lrr=1"], /unknown key "train.lrr" \(did you mean "train.lr"\?\)/);
-  await bad(["+train.lr=1"], /"train.lr" already exists/);
-  await bad(["~train.nothing"], /there is no key "train.nothing" to delete/);
+  await bad(["+train.lr=1"], /could not append to config, an item is already at "train.lr"/);
+  await bad(["~train.nothing"], /could not delete from config, "train.nothing" does not exist/);
   await bad(
     ["train.lr=fast"],
     /Cannot load .*configs\/train\/default.yaml: train.lr must be a number \(got "fast"\) \(set by override train.lr=fast\)/,
@@ -121,7 +121,10 @@ Deno.test("compose (Hydra's compose cases): dicts merge, +node merges, ~list.N l
     () => base(["++model=gpt-nano"]),
     /force-add of config groups is not supported: '\+\+model=gpt-nano'/,
   );
-  await assert.rejects(() => base(["+seed=1"]), /"seed" already exists/);
+  await assert.rejects(
+    () => base(["+seed=1"]),
+    /an item is already at "seed" \(remove the \+ to set it: seed=1; or add a second \+ to add or set it: \+\+seed=1\)/,
+  );
 });
 
 Deno.test("compose: sweeps without -m are refused in Hydra's words", async () => {
@@ -150,4 +153,42 @@ Deno.test("compose: Hydra primitives, escapes and quoted paths reach the config 
   assert.equal((await c(["sample.prompt=10.0"])).sample.prompt, "10.0", "a string key keeps the text as written");
   assert.equal((await c(["sample.prompt=  spaced out\t"])).sample.prompt, "spaced out");
   await assert.rejects(() => c(["+train.x={a=1}"]), /mismatched input '='/);
+});
+
+Deno.test("applyKeyOverride (Hydra's config-override cases): append, override, delete and their errors", () => {
+  const run = (cfg: Record<string, unknown>, overrides: string[]) => {
+    for (const o of overrides) applyKeyOverride(cfg, parseHydraOverride(o));
+    return cfg;
+  };
+  const ok: [Record<string, unknown>, string[], Record<string, unknown>][] = [
+    [{}, ["+x=10"], { x: 10 }],
+    [{ x: 20 }, ["x=10"], { x: 10 }],
+    [{ x: 20 }, ["x=null"], { x: null }],
+    [{ x: 20 }, ["~x"], {}],
+    [{ x: 20 }, ["~x=20"], {}],
+    [{ x: { y: 10 } }, ["~x"], {}],
+    [{ x: { y: 10 } }, ["~x.y"], { x: {} }],
+    [{ x: { y: 10 } }, ["~x.y=10"], { x: {} }],
+    [{ x: 20 }, ["++x=10"], { x: 10 }],
+    [{}, ["++x=10"], { x: 10 }],
+    [{}, ["+x.y.z=1"], { x: { y: { z: 1 } } }],
+    [{ x: { a: 1 } }, ["x={b:2}"], { x: { a: 1, b: 2 } }],
+    [{ x: { a: 1 } }, ["+x={b:2}"], { x: { a: 1, b: 2 } }],
+    [{ x: { a: { b: 1, c: 2 } } }, ["x={a:{b:3}}"], { x: { a: { b: 3, c: 2 } } }],
+    [{ x: [1, 2, 3] }, ["x=[4]"], { x: [4] }],
+    [{ x: [1, 2, 3] }, ["~x.1"], { x: [1, 3] }],
+    [{ x: [1, 2, 3] }, ["~x.0=1"], { x: [2, 3] }],
+    [{ x: [1, 2, 3] }, ["x.2=9"], { x: [1, 2, 9] }],
+    [{ x: "a" }, ["x=10.0"], { x: "10.0" }],
+  ];
+  for (const [cfg, overrides, expected] of ok) assert.deepEqual(run(cfg, overrides), expected, overrides.join(" "));
+  const bad: [Record<string, unknown>, string, RegExp][] = [
+    [{}, "x=10", /unknown key "x"; to append to your config use \+x=10/],
+    [{ x: 20 }, "+x=10", /could not append to config, an item is already at "x"/],
+    [{ x: 20 }, "~z", /could not delete from config, "z" does not exist/],
+    [{ x: 20 }, "~x=10", /could not delete from config, the value of "x" is 20 and not 10/],
+    [{ x: 20 }, "x=1,2", /Ambiguous value for argument 'x=1,2'/],
+    [{ x: 20 }, "x=choice(1,2)", /Sweep parameters 'x=choice\(1,2\)' requires --multirun$/],
+  ];
+  for (const [cfg, o, re] of bad) assert.throws(() => run(cfg, [o]), re, o);
 });

@@ -7,6 +7,7 @@ export { DEFAULT_CONFIG, type RunConfig, RunConfigSchema, validateRunConfig } fr
 export { applyOverrides, closest, type Override, parseOverride, type Presets } from "./overrides.ts";
 export { configHash, configToYaml } from "./config_hash.ts";
 export {
+  applyKeyOverride,
   compose,
   type ComposeOptions,
   configGroups,
