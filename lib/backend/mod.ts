@@ -14,7 +14,7 @@ export {
   nativeActive,
   tfjsNodeAvailable,
 } from "./backend.ts";
-export { bmm, linear, linearT, matMul, namedVariable, oneHot, transposeLast } from "./ops.ts";
+export { bmm, linear, linearT, matMul, matMulT, namedVariable, oneHot, transposeLast } from "./ops.ts";
 export { registerMissingKernels } from "./kernels.ts";
 export {
   clearNativeKernelSessions,

@@ -56,6 +56,37 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return matMulFast(a, b) as tf.Tensor2D;
 }
 
+const matMulTFast = tf.customGrad((a, b, save) => {
+  const x = a as tf.Tensor2D, w = b as tf.Tensor2D;
+  (save as tf.GradSaveFunc)([x, w]);
+  return {
+    // On native the transposed operand is read in place; wasm multiplies
+    // transposed operands slowly, so it gets an explicit transpose.
+    value: nativeActive() ? tf.matMul(x, w, false, true) : tf.matMul(x, tf.transpose(w)),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      if (nativeActive()) return [tf.matMul(d, sw), tf.matMul(d, sx, true, false)];
+      return [tf.matMul(d, sw), tf.matMul(tf.transpose(d), sx)];
+    },
+  };
+});
+
+/**
+ * `a @ b^T` for 2-D tensors (a tied output head: hidden states times the
+ * embedding matrix), without a transposed copy of `b` on the native path.
+ *
+ * @example
+ * ```ts ignore
+ * import * as tf from "@tensorflow/tfjs";
+ * import { matMulT } from "./ops.ts";
+ * matMulT(tf.ones([2, 3]), tf.ones([4, 3])).print(); // [2, 4]
+ * ```
+ */
+export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return matMulTFast(a, b) as tf.Tensor2D;
+}
+
 const linearFast = tf.customGrad((x, w, b, save) => {
   const x2 = x as tf.Tensor2D, w2 = w as tf.Tensor2D;
   (save as unknown as tf.GradSaveFunc)([x2, w2]);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { bmm, linear, matMul, oneHot, tf, transposeLast } from "../backend/mod.ts";
+import { bmm, linear, matMul, matMulT, oneHot, tf, transposeLast } from "../backend/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { AdaptableModel, DecoderCache, DecoderStep, LanguageModel, LinearAdapter } from "./model.ts";
 import { countValues, paramVariables } from "./weights.ts";
@@ -295,7 +295,7 @@ export class Gpt implements LanguageModel, AdaptableModel {
       x = tf.add(x, this.#mlp(this.#layerNorm(x, h + ".ln_2"), h + ".mlp", training));
     }
     x = this.#layerNorm(x, "ln_f");
-    return matMul(x, tf.transpose(this.#p("wte.weight")) as tf.Tensor2D);
+    return matMulT(x, this.#p("wte.weight") as tf.Tensor2D);
   }
 
   loss(idx: Int32Array, targets: Int32Array, B: number, T: number, training = false): tf.Scalar {
