@@ -48,9 +48,14 @@ const ENTITIES: Record<string, string> = {
   comma: ",",
 };
 
-// One encoded unit: an escape, an entity, a run of %XX, or a base64 run.
-const UNIT =
-  /\\u\{[0-9a-fA-F]{1,6}\}|(?:\\u[0-9a-fA-F]{4})+|(?:\\x[0-9a-fA-F]{2})+|&#[0-9]{1,7};?|&#[xX][0-9a-fA-F]{1,6};?|&[a-zA-Z]{2,8};|(?:%[0-9a-fA-F]{2})+|(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,8192}={0,2}/g;
+// Encoded units, each found by its own regex (a literal first character keeps them fast): escapes,
+// entities, runs of %XX, base64 runs.
+const UNITS = [
+  /\\u\{[0-9a-fA-F]{1,6}\}|(?:\\u[0-9a-fA-F]{4}){1,512}|(?:\\x[0-9a-fA-F]{2}){1,512}/g,
+  /&#[0-9]{1,7};?|&#[xX][0-9a-fA-F]{1,6};?|&[a-zA-Z]{2,8};/g,
+  /(?:%[0-9a-fA-F]{2}){1,512}/g,
+  /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,8192}={0,2}/g,
+];
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
 
@@ -95,7 +100,9 @@ export function decodeUnit(unit: string): string | null {
   if (c0 === "\\") {
     if (unit[1] === "x") return _decodeBytes(_bytes(unit.split("\\x").slice(1)));
     if (unit[2] === "{") return String.fromCodePoint(parseInt(unit.slice(3, -1), 16));
-    return String.fromCharCode(...unit.split("\\u").slice(1).map((h) => parseInt(h, 16)));
+    let out = "";
+    for (let i = 2; i < unit.length; i += 6) out += String.fromCharCode(parseInt(unit.slice(i, i + 4), 16));
+    return out;
   }
   if (c0 === "&") {
     if (unit[1] === "#") {
@@ -138,13 +145,18 @@ const WINDOW = 256;
  * ```
  */
 export function decodedSegments(original: string, depth = 2): DecodedSegment[] {
-  const units: Array<{ a: number; b: number; text: string }> = [];
-  UNIT.lastIndex = 0;
-  for (const m of original.matchAll(UNIT)) {
-    const text = decodeUnit(m[0]);
-    if (text !== null && text !== m[0]) units.push({ a: m.index!, b: m.index! + m[0].length, text });
+  const found: Array<{ a: number; b: number; text: string }> = [];
+  for (const re of UNITS) {
+    re.lastIndex = 0;
+    for (const m of original.matchAll(re)) {
+      const text = decodeUnit(m[0]);
+      if (text !== null && text !== m[0]) found.push({ a: m.index!, b: m.index! + m[0].length, text });
+    }
   }
-  if (!units.length) return [];
+  if (!found.length) return [];
+  found.sort((x, y) => x.a - y.a);
+  const units: typeof found = [];
+  for (const u of found) if (!units.length || u.a >= units[units.length - 1]!.b) units.push(u);
   // Merge windows around units.
   const windows: Array<{ a: number; b: number; units: typeof units }> = [];
   for (const u of units) {
@@ -157,40 +169,35 @@ export function decodedSegments(original: string, depth = 2): DecodedSegment[] {
   }
   const out: DecodedSegment[] = [];
   for (const w of windows) {
-    let text = "";
-    const starts: number[] = [], ends: number[] = [], decoded: number[] = [];
-    let pos = w.a;
+    let size = w.b - w.a;
+    for (const u of w.units) size += u.text.length - (u.b - u.a);
+    const start = new Int32Array(size), end = new Int32Array(size), decoded = new Uint8Array(size);
+    const parts: string[] = [];
+    let pos = w.a, k = 0;
     const plain = (to: number) => {
-      for (let i = pos; i < to; i++) {
-        starts.push(i);
-        ends.push(i + 1);
-        decoded.push(0);
+      for (let i = pos; i < to; i++, k++) {
+        start[k] = i;
+        end[k] = i + 1;
       }
-      text += original.slice(pos, to);
+      parts.push(original.slice(pos, to));
       pos = to;
     };
     for (const u of w.units) {
       plain(u.a);
-      // Each decoded character maps to its unit; a base64 run maps whole.
-      for (let k = 0; k < u.text.length; k++) {
-        starts.push(u.a);
-        ends.push(u.b);
-        decoded.push(1);
-      }
-      text += u.text;
+      // Each decoded character maps to its whole unit (a base64 run, a run of escapes).
+      start.fill(u.a, k, k + u.text.length);
+      end.fill(u.b, k, k + u.text.length);
+      decoded.fill(1, k, k + u.text.length);
+      k += u.text.length;
+      parts.push(u.text);
       pos = u.b;
     }
     plain(w.b);
-    const seg = {
-      text,
-      start: Int32Array.from(starts),
-      end: Int32Array.from(ends),
-      decoded: Uint8Array.from(decoded),
-    };
+    const seg: DecodedSegment = { text: parts.join(""), start, end, decoded };
     out.push(seg);
     // A second layer (base64 of URL-encoded text, ...), mapped through the first.
     if (depth > 1) {
-      for (const inner of decodedSegments(text, depth - 1)) {
+      for (const inner of decodedSegments(seg.text, depth - 1)) {
         out.push({
           text: inner.text,
           start: inner.start.map((i) => seg.start[i]!),

@@ -37,25 +37,62 @@ const HOMOGLYPHS: Record<string, string> = Object.fromEntries([
   ..."ΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXοoνvιiκkρpυuχxαaτt".match(/../gu)!.map((p) => [p[0], p[1]]),
 ]) as Record<string, string>;
 
-/** A normalised view of a text. */
+/**
+ * A normalised view of a text. Its map back to the original is kept as pieces rather than one entry
+ * per character: a run of plain characters maps one to one, and each replaced character (NFKC, a
+ * homoglyph) maps its units to the one original character; {@linkcode originalSpan} looks a span up.
+ */
 export interface TextView {
   /** The normalised text. */
   text: string;
   /** The same, lower-cased character by character (same length). */
   lower: string;
-  /** For each UTF-16 unit of `text`, the start of the original span it came from (null: the same offset). */
-  start: Int32Array | null;
-  /** ... and the end of that span (null: offset + 1). */
-  end: Int32Array | null;
+  /** Where each piece starts in `text` (ascending; empty when the view is the original itself). */
+  pieceAt: Int32Array;
+  /** Where each piece starts in the original. */
+  pieceFrom: Int32Array;
+  /** 1 for a replaced character (all its units map to the whole character), 0 for a plain run. */
+  pieceReplaced: Uint8Array;
+  /** The original's length of each replaced piece (1 or 2 UTF-16 units). */
+  pieceSize: Uint8Array;
 }
 
-/** The original span of view units `a` to `b` (exclusive). */
+function _piece(view: TextView, v: number): number {
+  let lo = 0, hi = view.pieceAt.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (view.pieceAt[mid]! <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The span of the original that view units `a` to `b` (exclusive) came from.
+ *
+ * @example
+ * ```ts
+ * import { normalizedView, originalSpan } from "./normalize.ts";
+ * const v = normalizedView("ｋｅｙ: x\u200by", true);
+ * if (v.text !== "key: xy") throw new Error(v.text);
+ * const [a, b] = originalSpan(v, 5, 7); // "xy" came from "x\u200by"
+ * if (a !== 5 || b !== 8) throw new Error(`${a} ${b}`);
+ * ```
+ */
 export function originalSpan(view: TextView, a: number, b: number): [number, number] {
-  return [view.start ? view.start[a]! : a, view.end ? view.end[b - 1]! : b];
+  if (view.pieceAt.length === 0) return [a, b];
+  const pa = _piece(view, a), pb = _piece(view, b - 1);
+  const start = view.pieceReplaced[pa] ? view.pieceFrom[pa]! : view.pieceFrom[pa]! + (a - view.pieceAt[pa]!);
+  const end = view.pieceReplaced[pb]
+    ? view.pieceFrom[pb]! + view.pieceSize[pb]!
+    : view.pieceFrom[pb]! + (b - 1 - view.pieceAt[pb]!) + 1;
+  return [start, end];
 }
 
-// Anything outside printable ASCII and tab needs the slow path (or, for the joined view, line breaks).
+// Printable ASCII and tab map to themselves; anything else (or, for the joined view, a line break) is special.
 const SPECIAL_KEEP_BREAKS = /[^\t\n\r\x20-\x7e]/g;
+const SPECIAL_JOIN = /[^\t\x20-\x7e]/g;
+const _normCache = new Map<number, string>();
 
 function _lowerSameLength(text: string): string {
   const l = text.toLowerCase();
@@ -68,78 +105,93 @@ function _lowerSameLength(text: string): string {
   return out;
 }
 
+/** Adds `lower`, computed on first use (only literal rules need it). */
+function _withLazyLower(view: Omit<TextView, "lower">): TextView {
+  let lower: string | undefined;
+  return Object.defineProperty(view, "lower", {
+    get: () => lower ??= _lowerSameLength(view.text),
+    enumerable: true,
+  }) as TextView;
+}
+
+const EMPTY_I32 = new Int32Array(0), EMPTY_U8 = new Uint8Array(0);
+
 /**
  * Builds a view; `joinLines` also drops line breaks.
  *
  * @example
  * ```ts
- * import { normalizedView } from "./normalize.ts";
+ * import { normalizedView, originalSpan } from "./normalize.ts";
  * // A zero-width space and a Cyrillic "а" do not hide the word; spans point into the original.
  * const v = normalizedView("p\u200bаss\nword", true);
  * if (v.lower !== "password") throw new Error(v.lower);
- * if (v.start![1] !== 2 || v.end![7] !== 10) throw new Error("bad spans");
+ * if (originalSpan(v, 1, 8).join() !== "2,10") throw new Error("bad spans");
  * ```
  */
 export function normalizedView(original: string, joinLines = false): TextView {
-  // Fast path: plain ASCII (line breaks kept) maps one to one.
-  SPECIAL_KEEP_BREAKS.lastIndex = 0;
-  const plain = !SPECIAL_KEEP_BREAKS.test(original);
-  if (plain && !joinLines) return { text: original, lower: original.toLowerCase(), start: null, end: null };
-  const n = original.length;
-  let starts = new Int32Array(n + 16), ends = new Int32Array(n + 16);
-  let len = 0;
+  const special = joinLines ? SPECIAL_JOIN : SPECIAL_KEEP_BREAKS;
+  special.lastIndex = 0;
+  if (!special.test(original)) {
+    // Plain ASCII: the view is the original.
+    return _withLazyLower({
+      text: original,
+      pieceAt: EMPTY_I32,
+      pieceFrom: EMPTY_I32,
+      pieceReplaced: EMPTY_U8,
+      pieceSize: EMPTY_U8,
+    });
+  }
+  const at: number[] = [], from: number[] = [], replaced: number[] = [], sizes: number[] = [];
   const parts: string[] = [];
-  const ensure = (extra: number) => {
-    if (len + extra <= starts.length) return;
-    const grow = (x: Int32Array) => {
-      const y = new Int32Array(Math.max(x.length * 2, len + extra + 16));
-      y.set(x);
-      return y;
-    };
-    starts = grow(starts);
-    ends = grow(ends);
-  };
-  const push = (s: string, from: number, to: number) => {
-    ensure(s.length);
-    parts.push(s);
-    for (let k = 0; k < s.length; k++) {
-      starts[len] = from;
-      ends[len] = to;
-      len++;
+  let len = 0, runStart = 0, i = 0;
+  const n = original.length;
+  const flush = (to: number) => {
+    if (to > runStart) {
+      at.push(len), from.push(runStart), replaced.push(0), sizes.push(0);
+      parts.push(original.slice(runStart, to));
+      len += to - runStart;
     }
   };
-  const pushRun = (a: number, b: number) => {
-    if (b <= a) return;
-    ensure(b - a);
-    parts.push(original.slice(a, b));
-    for (let i = a; i < b; i++) {
-      starts[len] = i;
-      ends[len] = i + 1;
-      len++;
-    }
-  };
-  const special = joinLines ? /[^\t\x20-\x7e]/g : SPECIAL_KEEP_BREAKS;
-  let i = 0;
-  while (i < n) {
+  for (;;) {
     special.lastIndex = i;
     const m = special.exec(original);
-    const next = m ? m.index : n;
-    pushRun(i, next);
     if (!m) break;
-    i = next;
+    i = m.index;
     const cp = original.codePointAt(i)!;
     const size = cp > 0xffff ? 2 : 1;
+    let mapped = _normCache.get(cp);
+    if (mapped === undefined) {
+      mapped = "";
+      if (!INVISIBLE.has(cp)) {
+        for (const unit of String.fromCodePoint(cp).normalize("NFKC").split("")) mapped += HOMOGLYPHS[unit] ?? unit;
+      }
+      if (_normCache.size < 4096) _normCache.set(cp, mapped);
+    }
     const isBreak = cp === 0x0a || cp === 0x0d;
-    if (!INVISIBLE.has(cp) && !(joinLines && isBreak)) {
-      const norm = String.fromCodePoint(cp).normalize("NFKC");
-      let mapped = "";
-      for (const unit of norm.split("")) mapped += HOMOGLYPHS[unit] ?? unit;
-      push(mapped, i, i + size);
+    if (joinLines && isBreak) mapped = "";
+    else if (mapped.length === size && mapped === original.slice(i, i + size)) {
+      // Unchanged (an em dash, a curly quote): it stays in the plain run.
+      i += size;
+      continue;
+    }
+    flush(i);
+    if (mapped.length) {
+      at.push(len), from.push(i), replaced.push(1), sizes.push(size);
+      parts.push(mapped);
+      len += mapped.length;
     }
     i += size;
+    runStart = i;
   }
+  flush(n);
   const text = parts.join("");
-  return { text, lower: _lowerSameLength(text), start: starts.subarray(0, len), end: ends.subarray(0, len) };
+  return _withLazyLower({
+    text,
+    pieceAt: Int32Array.from(at),
+    pieceFrom: Int32Array.from(from),
+    pieceReplaced: Uint8Array.from(replaced),
+    pieceSize: Uint8Array.from(sizes),
+  });
 }
 
 /**

@@ -33,6 +33,11 @@ export interface SafetyRule {
   min_entropy?: number;
   /** Drop matches whose secret is a placeholder (`xxxx`, `<password>`, `${TOKEN}`, one repeated character); not for rules with `validate`. */
   skip_placeholders: boolean;
+  /**
+   * Lower-case words one of which a match is near (gitleaks' keywords): patterns run only in windows
+   * around them, which keeps rules cheap on text that lacks them. Empty: patterns scan everything.
+   */
+  keywords: string[];
   /** A catch-all (high-entropy strings): its matches count only where no other rule matched. */
   fallback: boolean;
   /** This rule's own allow list, compared with the matched text (or its `secret` group). */
@@ -186,6 +191,7 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
       ...(typeof rule.min_entropy === "number" ? { min_entropy: rule.min_entropy } : {}),
       skip_placeholders: rule.skip_placeholders !== false,
       fallback: rule.fallback === true,
+      keywords: list(rule.keywords, `${where} keywords`).map((k) => String(k).toLowerCase()).filter(Boolean),
       allow: {
         literals: list(ruleAllow.literals, `${where} allow.literals`).map(String),
         patterns: list(ruleAllow.patterns, `${where} allow.patterns`).map((pat) => compile(source, where, pat, "u")),

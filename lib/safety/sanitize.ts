@@ -10,7 +10,7 @@ import { appendJsonLine, sha256Hex } from "../io/mod.ts";
 import { decodedSegments } from "./decode.ts";
 import { DETECTORS } from "./detectors.ts";
 import { isCardNumber, isPlaceholder, shannonEntropy } from "./filters.ts";
-import { luhn, normalizedView, normalizeLiteral, originalSpan } from "./normalize.ts";
+import { luhn, normalizedView, normalizeLiteral, originalSpan, type TextView } from "./normalize.ts";
 import { defaultPolicyPath, loadPolicy, type SafetyPolicy, type SafetyRule, type Stage } from "./policy.ts";
 
 /** One rule matching one span of the original text. */
@@ -109,6 +109,58 @@ function bypassOn(policy: SafetyPolicy): boolean {
   }
 }
 
+// A line break inside a token (a secret split across lines): no whitespace or punctuation on either side.
+const TOKEN_CHAR = /[A-Za-z0-9+/=_\u00c0-\uffff-]/;
+const JOIN_WINDOW = 256;
+
+/** Windows around line breaks inside tokens, as views without line breaks; `offset` is where each starts. */
+function _joinedWindows(text: string): Array<{ view: TextView; offset: number }> {
+  const spans: Array<[number, number]> = [];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    const before = i > 0 && text[i - 1] === "\r" ? i - 2 : i - 1;
+    if (before < 0 || i + 1 >= text.length) continue;
+    if (!TOKEN_CHAR.test(text[before]!) || !TOKEN_CHAR.test(text[i + 1]!)) continue;
+    let a = Math.max(0, before - JOIN_WINDOW);
+    const b = Math.min(text.length, i + 1 + JOIN_WINDOW);
+    // Start at a whitespace, so the window does not begin inside a token.
+    const ws = text.lastIndexOf(" ", a);
+    if (ws >= 0 && a - ws < 64) a = ws;
+    const last = spans[spans.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else spans.push([a, b]);
+  }
+  return spans.map(([a, b]) => ({ view: normalizedView(text.slice(a, b), true), offset: a }));
+}
+
+const KEYWORD_WINDOW = 512;
+
+/** For each rule with keywords, merged windows around their occurrences, widened to whitespace. */
+function _keywordWindows(text: string, policy: SafetyPolicy): Map<SafetyRule, Array<[number, number]>> {
+  const out = new Map<SafetyRule, Array<[number, number]>>();
+  const idx = _keywordIndex(policy);
+  if (!idx) return out;
+  for (const r of policy.rules) if (r.keywords.length) out.set(r, []);
+  idx.re.lastIndex = 0;
+  for (const m of text.matchAll(idx.re)) {
+    const h = m.index!;
+    const a = Math.max(0, h - KEYWORD_WINDOW), b = Math.min(text.length, h + KEYWORD_WINDOW);
+    for (const r of idx.rules.get(m[0].toLowerCase()) ?? []) {
+      const ws = out.get(r)!;
+      const last = ws[ws.length - 1];
+      if (last && a <= last[1]) last[1] = b;
+      else ws.push([a, b]);
+    }
+  }
+  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+  for (const ws of out.values()) {
+    for (const w of ws) {
+      for (let n = 0; w[0] > 0 && n < 256 && !isSpace(text.charCodeAt(w[0] - 1)); n++) w[0]--;
+      for (let n = 0; w[1] < text.length && n < 256 && !isSpace(text.charCodeAt(w[1])); n++) w[1]++;
+    }
+  }
+  return out;
+}
+
 interface _Candidate {
   rule: SafetyRule;
   start: number;
@@ -123,7 +175,6 @@ interface _Candidate {
 /** Scans one view; `map` turns view offsets into original spans. */
 function _scan(
   text: string,
-  lower: string,
   rule: SafetyRule,
   map: (a: number, b: number) => [number, number] | null,
   out: _Candidate[],
@@ -135,12 +186,10 @@ function _scan(
     const matched = text.slice(a, b);
     out.push({ rule, start: span[0], end: span[1], matched, value, literal });
   };
-  for (const lit of rule.literals) {
-    const needle = normalizeLiteral(lit);
-    if (!needle) continue;
-    for (let i = lower.indexOf(needle); i !== -1; i = lower.indexOf(needle, i + 1)) {
-      add(i, i + needle.length, text.slice(i, i + needle.length), true);
-    }
+  const lits = _literalRegex(rule);
+  if (lits) {
+    lits.lastIndex = 0;
+    for (const m of text.matchAll(lits)) add(m.index!, m.index! + m[0].length, m[0], true);
   }
   for (const re of rule.patterns) {
     re.lastIndex = 0;
@@ -152,6 +201,37 @@ function _scan(
   for (const name of rule.detectors) {
     for (const h of DETECTORS[name]!(text)) add(h.start, h.end, text.slice(h.start, h.end), false);
   }
+}
+
+const _literalCache = new WeakMap<SafetyRule, RegExp | null>();
+/** The rule's literals, normalised, as one case-insensitive regex (one pass over the text). */
+function _literalRegex(rule: SafetyRule): RegExp | null {
+  let re = _literalCache.get(rule.literals as unknown as SafetyRule);
+  if (re === undefined) {
+    const needles = rule.literals.map(normalizeLiteral).filter(Boolean);
+    re = needles.length
+      ? new RegExp(needles.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi")
+      : null;
+    _literalCache.set(rule.literals as unknown as SafetyRule, re);
+  }
+  return re;
+}
+
+const _keywordCache = new WeakMap<SafetyPolicy, { re: RegExp; rules: Map<string, SafetyRule[]> } | null>();
+
+/** Every rule's keywords as one case-insensitive regex, and which rules each keyword serves. */
+function _keywordIndex(policy: SafetyPolicy) {
+  let idx = _keywordCache.get(policy);
+  if (idx === undefined) {
+    const rules = new Map<string, SafetyRule[]>();
+    for (const r of policy.rules) for (const k of r.keywords) rules.set(k, [...(rules.get(k) ?? []), r]);
+    const keys = [...rules.keys()].sort((a, b) => b.length - a.length);
+    idx = keys.length
+      ? { re: new RegExp(keys.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"), rules }
+      : null;
+    _keywordCache.set(policy, idx);
+  }
+  return idx;
 }
 
 const _allowCache = new WeakMap<RegExp, RegExp>();
@@ -201,21 +281,36 @@ function _keep(c: _Candidate, policy: SafetyPolicy, allowLiterals: string[]): bo
  */
 export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): SafetyMatch[] {
   const plain = normalizedView(text);
-  const joined = /[\r\n]/.test(text) ? normalizedView(text, true) : null;
+  const joined = _joinedWindows(text);
   const segments = policy.decode ? decodedSegments(text) : [];
   const segViews = segments.map((seg) => ({ seg, view: normalizedView(seg.text) }));
+  const keywordWindows = _keywordWindows(plain.text, policy);
   const found: _Candidate[] = [];
   for (const rule of policy.rules) {
     if (!rule.applies_to.includes(stage)) continue;
     const own: _Candidate[] = [];
-    _scan(plain.text, plain.lower, rule, (a, b) => originalSpan(plain, a, b), own);
+    if (rule.keywords.length) {
+      // Patterns only near a keyword; literals and detectors see the whole text.
+      const windows = keywordWindows.get(rule) ?? [];
+      if (rule.literals.length || rule.detectors.length) {
+        _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own);
+      }
+      const patternsOnly = { ...rule, literals: [], detectors: [] };
+      for (const [wa, wb] of windows) {
+        const text = plain.text.slice(wa, wb);
+        _scan(text, patternsOnly, (a, b) => originalSpan(plain, a + wa, b + wa), own);
+      }
+    } else _scan(plain.text, rule, (a, b) => originalSpan(plain, a, b), own);
     found.push(...own);
     const overlapsOwn = (m: _Candidate) => own.some((o) => o.start < m.end && m.start < o.end);
-    if (joined) {
-      // The line-joined view only adds matches that cross a line break and
+    for (const w of joined) {
+      // The line-joined windows only add matches that cross a line break and
       // that no match within a line already covers.
       const across: _Candidate[] = [];
-      _scan(joined.text, joined.lower, rule, (a, b) => originalSpan(joined, a, b), across);
+      _scan(w.view.text, rule, (a, b) => {
+        const [sa, sb] = originalSpan(w.view, a, b);
+        return [sa + w.offset, sb + w.offset];
+      }, across);
       for (const m of across) {
         if (!/[\r\n]/.test(text.slice(m.start, m.end))) continue;
         if (overlapsOwn(m)) continue;
@@ -225,7 +320,7 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
     for (const { seg, view } of segViews) {
       // A match in a decoded window counts only if it touches a decoded unit.
       const decoded: _Candidate[] = [];
-      _scan(view.text, view.lower, rule, (a, b) => {
+      _scan(view.text, rule, (a, b) => {
         const [sa, sb] = originalSpan(view, a, b);
         let touched = false;
         for (let i = sa; i < sb && !touched; i++) touched = seg.decoded[i] === 1;

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compilePolicy, findMatches, loadPolicy, normalizedView, SafetyViolation, sanitize } from "./mod.ts";
+import {
+  compilePolicy,
+  findMatches,
+  loadPolicy,
+  normalizedView,
+  originalSpan,
+  SafetyViolation,
+  sanitize,
+} from "./mod.ts";
 import { luhn } from "./normalize.ts";
 
 const pack = await loadPolicy(new URL("../../configs/safety/policy.yaml", import.meta.url).pathname);
@@ -37,7 +45,7 @@ Deno.test("evasion: case, NFKC, zero-width and soft hyphens, homoglyphs, line br
   assert.deepEqual(rules("ﬁle ﬂow"), [], "ligatures normalise without false positives");
   const v = normalizedView("ａ\u200Bb");
   assert.equal(v.text, "ab");
-  assert.deepEqual([...v.start!], [0, 2]);
+  assert.deepEqual([originalSpan(v, 0, 1), originalSpan(v, 1, 2)], [[0, 1], [2, 3]]);
 });
 
 Deno.test("1 MB adversarial inputs finish in under a second", () => {
