@@ -89,10 +89,28 @@ export function originalSpan(view: TextView, a: number, b: number): [number, num
   return [start, end];
 }
 
-// Printable ASCII and tab map to themselves; anything else (or, for the joined view, a line break) is special.
-const SPECIAL_KEEP_BREAKS = /[^\t\n\r\x20-\x7e]/g;
-const SPECIAL_JOIN = /[^\t\x20-\x7e]/g;
+// The characters a view changes: invisible ones, homoglyphs, those NFKC rewrites (found once, on first
+// use, by normalising every BMP character: ~3,000 of them) and astral characters (surrogate pairs).
+// Everything else (ASCII, an em dash, a curly quote) maps to itself: a fast regex finds the non-ASCII
+// characters and a table says whether each one changes.
+let _changes: Uint8Array | undefined;
+function _changeTable(): Uint8Array {
+  if (_changes) return _changes;
+  const t = new Uint8Array(0x10000);
+  for (let cp = 0x80; cp <= 0xffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      t[cp] = 1; // a lead surrogate: an astral character goes the slow way
+      continue;
+    }
+    if (cp >= 0xdc00 && cp <= 0xdfff) continue;
+    const c = String.fromCharCode(cp);
+    if (INVISIBLE.has(cp) || c in HOMOGLYPHS || c.normalize("NFKC") !== c) t[cp] = 1;
+  }
+  return _changes = t;
+}
 const _normCache = new Map<number, string>();
+const NON_ASCII = /[^\x00-\x7f]/g;
+const NON_ASCII_OR_BREAK = /[^\x00-\x09\x0b\x0c\x0e-\x7f]/g;
 
 function _lowerSameLength(text: string): string {
   const l = text.toLowerCase();
@@ -105,13 +123,23 @@ function _lowerSameLength(text: string): string {
   return out;
 }
 
-/** Adds `lower`, computed on first use (only literal rules need it). */
-function _withLazyLower(view: Omit<TextView, "lower">): TextView {
-  let lower: string | undefined;
-  return Object.defineProperty(view, "lower", {
-    get: () => lower ??= _lowerSameLength(view.text),
-    enumerable: true,
-  }) as TextView;
+/** A view whose `lower` is computed on first use (only literal rules and callers need it). */
+class _View implements TextView {
+  #lower: string | undefined;
+  constructor(
+    readonly text: string,
+    readonly pieceAt: Int32Array,
+    readonly pieceFrom: Int32Array,
+    readonly pieceReplaced: Uint8Array,
+    readonly pieceSize: Uint8Array,
+  ) {}
+  get lower(): string {
+    return this.#lower ??= _lowerSameLength(this.text);
+  }
+}
+
+function _withLazyLower(v: Omit<TextView, "lower">): TextView {
+  return new _View(v.text, v.pieceAt, v.pieceFrom, v.pieceReplaced, v.pieceSize);
 }
 
 const EMPTY_I32 = new Int32Array(0), EMPTY_U8 = new Uint8Array(0);
@@ -129,9 +157,8 @@ const EMPTY_I32 = new Int32Array(0), EMPTY_U8 = new Uint8Array(0);
  * ```
  */
 export function normalizedView(original: string, joinLines = false): TextView {
-  const special = joinLines ? SPECIAL_JOIN : SPECIAL_KEEP_BREAKS;
-  special.lastIndex = 0;
-  if (!special.test(original)) {
+  const ascii = !/[^\x00-\x7f]/.test(original);
+  if (ascii && !(joinLines && /[\r\n]/.test(original))) {
     // Plain ASCII: the view is the original.
     return _withLazyLower({
       text: original,
@@ -141,6 +168,24 @@ export function normalizedView(original: string, joinLines = false): TextView {
       pieceSize: EMPTY_U8,
     });
   }
+  if (ascii) {
+    // ASCII with line breaks to drop: one piece per line.
+    const at: number[] = [], from: number[] = [], parts: string[] = [];
+    let len = 0;
+    for (const m of original.matchAll(/[^\r\n]+/g)) {
+      at.push(len), from.push(m.index!), parts.push(m[0]);
+      len += m[0].length;
+    }
+    return new _View(
+      parts.join(""),
+      Int32Array.from(at),
+      Int32Array.from(from),
+      new Uint8Array(at.length),
+      new Uint8Array(at.length),
+    );
+  }
+  const special = joinLines ? NON_ASCII_OR_BREAK : NON_ASCII;
+  const changes = _changeTable();
   const at: number[] = [], from: number[] = [], replaced: number[] = [], sizes: number[] = [];
   const parts: string[] = [];
   let len = 0, runStart = 0, i = 0;
@@ -157,6 +202,11 @@ export function normalizedView(original: string, joinLines = false): TextView {
     const m = special.exec(original);
     if (!m) break;
     i = m.index;
+    const unit = original.charCodeAt(i);
+    if (unit >= 0x80 && !changes[unit]) {
+      i++; // unchanged: stays in the plain run
+      continue;
+    }
     const cp = original.codePointAt(i)!;
     const size = cp > 0xffff ? 2 : 1;
     let mapped = _normCache.get(cp);

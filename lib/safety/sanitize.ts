@@ -114,22 +114,27 @@ const TOKEN_CHAR = /[A-Za-z0-9+/=_\u00c0-\uffff-]/;
 const JOIN_WINDOW = 256;
 
 /** Windows around line breaks inside tokens, as views without line breaks; `offset` is where each starts. */
-function _joinedWindows(text: string): Array<{ view: TextView; offset: number }> {
+function _joinedWindows(text: string): Array<{ view: TextView; offset: number; keys: Set<string> | null }> {
   const spans: Array<[number, number]> = [];
+  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
     const before = i > 0 && text[i - 1] === "\r" ? i - 2 : i - 1;
     if (before < 0 || i + 1 >= text.length) continue;
     if (!TOKEN_CHAR.test(text[before]!) || !TOKEN_CHAR.test(text[i + 1]!)) continue;
-    let a = Math.max(0, before - JOIN_WINDOW);
-    const b = Math.min(text.length, i + 1 + JOIN_WINDOW);
-    // Start at a whitespace, so the window does not begin inside a token.
-    const ws = text.lastIndexOf(" ", a);
-    if (ws >= 0 && a - ws < 64) a = ws;
+    // From the third word before the break to the third after (at most JOIN_WINDOW each way):
+    // enough for a token, a key = value pair or a PEM header split across lines.
+    let a = before, b = i + 1;
+    for (let words = 0; a > 0 && before - a < JOIN_WINDOW && words < 3; a--) {
+      if (isSpace(text.charCodeAt(a - 1)) && !isSpace(text.charCodeAt(a))) words++;
+    }
+    for (let words = 0; b < text.length && b - i < JOIN_WINDOW && words < 3; b++) {
+      if (isSpace(text.charCodeAt(b)) && !isSpace(text.charCodeAt(b - 1))) words++;
+    }
     const last = spans[spans.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else spans.push([a, b]);
   }
-  return spans.map(([a, b]) => ({ view: normalizedView(text.slice(a, b), true), offset: a }));
+  return spans.map(([a, b]) => ({ view: normalizedView(text.slice(a, b), true), offset: a, keys: null }));
 }
 
 const KEYWORD_WINDOW = 512;
@@ -304,6 +309,15 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
     found.push(...own);
     const overlapsOwn = (m: _Candidate) => own.some((o) => o.start < m.end && m.start < o.end);
     for (const w of joined) {
+      if (rule.keywords.length) {
+        // Keyword rules only where a keyword is (the joined view can make one: "pass\nword").
+        if (!w.keys) {
+          w.keys = new Set();
+          const idx = _keywordIndex(policy);
+          if (idx) { for (const m of w.view.text.matchAll(idx.re)) w.keys.add(m[0].toLowerCase()); }
+        }
+        if (!rule.keywords.some((k) => w.keys!.has(k))) continue;
+      }
       // The line-joined windows only add matches that cross a line break and
       // that no match within a line already covers.
       const across: _Candidate[] = [];
