@@ -78,7 +78,12 @@ async function main(): Promise<number> {
         } ${r.excerpt}`,
       );
     }
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(String(r.rule), (counts.get(String(r.rule)) ?? 0) + 1);
     console.log(`${rows.length} finding(s) in ${paths.length} file(s)`);
+    for (const [rule, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+      console.log(`  ${rule.padEnd(20)} ${n}`);
+    }
   }
   return rows.some((r) => r.action === "block") ? 1 : 0;
 }

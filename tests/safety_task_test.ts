@@ -13,6 +13,9 @@ Deno.test("safety task: scan reports findings with masked excerpts, exit 1 on a 
   const ok = await run(["scan", clean]);
   assert.equal(ok.code, 0);
   assert.match(new TextDecoder().decode(ok.stdout), /0 finding\(s\) in 1 file\(s\)/);
+  // The table ends with counts per kind.
+  const table = new TextDecoder().decode((await run(["scan", dirty, "--stage", "prompt"])).stdout);
+  assert.match(table, /2 finding\(s\) in 1 file\(s\)\n {2}aws-access-key +1\n {2}deny-list +1/);
   const bad = await run(["scan", dirty, "--stage", "prompt", "--format", "ndjson"]);
   assert.equal(bad.code, 1);
   const rows = new TextDecoder().decode(bad.stdout).trim().split("\n").map((l) => JSON.parse(l));

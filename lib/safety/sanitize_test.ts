@@ -10,6 +10,7 @@ import {
   sanitize,
 } from "./mod.ts";
 import { luhn } from "./normalize.ts";
+import { adversarialInputs } from "./_corpus.ts";
 
 const pack = await loadPolicy(new URL("../../configs/safety/policy.yaml", import.meta.url).pathname);
 const rules = (t: string, stage: "prompt" | "output" | "data" = "output") =>
@@ -49,18 +50,11 @@ Deno.test("evasion: case, NFKC, zero-width and soft hyphens, homoglyphs, line br
 });
 
 Deno.test("1 MB adversarial inputs finish in under a second", () => {
-  for (
-    const input of [
-      "a".repeat(1_000_000) + "@",
-      "1 ".repeat(500_000),
-      "a://" + "x:".repeat(500_000),
-      "-".repeat(1_000_000),
-    ]
-  ) {
+  for (const [name, input] of Object.entries(adversarialInputs())) {
     const t0 = performance.now();
     findMatches(input, pack, "data");
     const ms = performance.now() - t0;
-    assert.ok(ms < 1000, `${input.slice(0, 6)}...: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms`);
   }
 });
 
