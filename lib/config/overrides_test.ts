@@ -29,7 +29,7 @@ Deno.test("applyOverrides: group presets first, then keys, then validation", () 
   assert.equal(cfg.model.n_layer, 2, "a key override wins over the preset, whatever the order");
   assert.equal(cfg.train.max_steps, 50);
   assert.equal(cfg.seed, 7);
-  assert.equal(DEFAULT_CONFIG.train.max_steps, 1000, "the default is not mutated");
+  assert.equal(DEFAULT_CONFIG.train.max_steps, 2500, "the default is not mutated");
   assert.equal(applyOverrides(DEFAULT_CONFIG, ["data=first-names"], presets).data.name, "first-names");
   assert.equal(applyOverrides(DEFAULT_CONFIG, ["sample.prompt=123"], presets).sample.prompt, "123");
 });

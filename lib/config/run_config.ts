@@ -219,7 +219,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   tokenizer: { name: "char" },
   model: { name: "gpt-micro", n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0 },
   train: {
-    max_steps: 1000,
+    max_steps: 2500,
     batch_size: 12,
     grad_accum_steps: 1,
     workers: 2,
