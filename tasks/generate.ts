@@ -5,7 +5,16 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
-import { loadRunModel, parseKeyValues, parseTaskArgs, Rng, runTask, sanitize, streamTokens } from "../mod.ts";
+import {
+  loadRunModel,
+  parseKeyValues,
+  parseTaskArgs,
+  Rng,
+  runTask,
+  sanitize,
+  sanitizeStream,
+  streamTokens,
+} from "../mod.ts";
 
 const HELP = `Usage: deno task generate run=RUN_ID [key=value ...]
 
@@ -63,8 +72,9 @@ async function main(): Promise<number> {
     : String(parseYaml(promptRaw.startsWith('"') ? promptRaw : JSON.stringify(promptRaw)));
   const stop = kv.get("stop");
   if (stop === "") throw new RangeError("Cannot generate: stop= is empty (give the text to stop at)");
-  // With the run's safety filters on, the prompt is checked first, and the output is
-  // checked before it is shown (so it prints when complete rather than token by token).
+  // With the run's safety filters on, the prompt is checked first, and the output streams through
+  // sanitizeStream: it prints as it is generated, holding back only what a secret split across tokens
+  // needs, and a block ends the stream with a notice.
   const safety = config.safety.enabled;
   const policy = config.safety.policy ? { policy: config.safety.policy } : {};
   if (safety) await sanitize(prompt, { stage: "prompt", ...policy });
@@ -73,46 +83,44 @@ async function main(): Promise<number> {
   const seed = num("seed", config.seed);
   console.error(`codex generate: run ${run}, ${checkpoint.name} (step ${checkpoint.step}), seed ${seed}`);
   const enc = new TextEncoder();
-  if (!safety) await Deno.stdout.write(enc.encode(prompt));
-  const out: number[] = [];
-  let shown = 0;
-  let stopped: string | undefined;
-  for await (
-    const id of streamTokens(model, ids, {
-      maxNewTokens: num("max_new_tokens", 300),
-      temperature: num("temperature", config.sample.temperature),
-      topK: num("top_k", config.sample.top_k),
-      topP: num("top_p", 1),
-      rng: Rng.stream(seed, "sample"),
-    })
-  ) {
-    // Decode everything generated so far and print what is new: a byte-level token can hold part of a
-    // character, which shows only once the token that completes it arrives.
-    out.push(id);
-    let text = tokenizer.decode(out);
-    // A stop text may span tokens (BPE) or be part of one: cut right after it.
-    const at = stop === undefined ? -1 : text.indexOf(stop, Math.max(0, shown - stop.length + 1));
-    if (at >= 0) text = text.slice(0, at + stop!.length);
-    if (!safety && !(at < 0 && text.endsWith("\uFFFD"))) {
-      await Deno.stdout.write(enc.encode(text.slice(shown)));
-      shown = text.length;
-    }
-    if (at >= 0) {
-      stopped = text;
-      break;
-    }
-  }
-  // An unfinished character at the very end shows as U+FFFD.
-  const generated = stopped ?? tokenizer.decode(out);
-  if (!safety && generated.length > shown) await Deno.stdout.write(enc.encode(generated.slice(shown)));
-  if (safety) {
-    const checked = await sanitize(prompt + generated, { stage: "output", ...policy }).catch((err) => {
-      if ((err as Error).name === "SafetyViolation") {
-        return { text: `[blocked by the safety policy: ${(err as Error).message}]` };
+  // The text as it is generated, in pieces: the prompt, then what each token adds.
+  async function* pieces(): AsyncGenerator<string> {
+    yield prompt;
+    const out: number[] = [];
+    let shown = 0;
+    for await (
+      const id of streamTokens(model, ids, {
+        maxNewTokens: num("max_new_tokens", 300),
+        temperature: num("temperature", config.sample.temperature),
+        topK: num("top_k", config.sample.top_k),
+        topP: num("top_p", 1),
+        rng: Rng.stream(seed, "sample"),
+      })
+    ) {
+      // Decode everything generated so far and yield what is new: a byte-level token can hold part of a
+      // character, which shows only once the token that completes it arrives.
+      out.push(id);
+      let text = tokenizer.decode(out);
+      // A stop text may span tokens (BPE) or be part of one: cut right after it.
+      const at = stop === undefined ? -1 : text.indexOf(stop, Math.max(0, shown - stop.length + 1));
+      if (at >= 0) text = text.slice(0, at + stop!.length);
+      if (!(at < 0 && text.endsWith("\uFFFD"))) {
+        if (text.length > shown) yield text.slice(shown);
+        shown = text.length;
       }
-      throw err;
-    });
-    await Deno.stdout.write(enc.encode(checked.text));
+      if (at >= 0) return;
+    }
+    // An unfinished character at the very end shows as U+FFFD.
+    const generated = tokenizer.decode(out);
+    if (generated.length > shown) yield generated.slice(shown);
+  }
+  try {
+    for await (const piece of safety ? sanitizeStream(pieces(), { stage: "output", ...policy }) : pieces()) {
+      await Deno.stdout.write(enc.encode(piece));
+    }
+  } catch (err) {
+    if ((err as Error).name !== "SafetyViolation") throw err;
+    await Deno.stdout.write(enc.encode(`[blocked by the safety policy: ${(err as Error).message}]`));
   }
   await Deno.stdout.write(enc.encode("\n"));
   model.dispose();

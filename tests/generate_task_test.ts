@@ -58,6 +58,34 @@ Deno.test("generate task: a BPE run continues a prompt with characters its corpu
   await Deno.remove(join(root, dir), { recursive: true });
 });
 
+Deno.test("generate task: with safety on, the output streams through the filters (the prompt's e-mail is redacted)", async () => {
+  const dir = await testRunsDir();
+  const train = await taskCommand("train", [
+    ...TINY_TRAIN,
+    "tokenizer=bpe",
+    "tokenizer.vocab_size=300",
+    "train.max_steps=5",
+    "train.eval_interval=5",
+    "sample.max_new_tokens=5",
+    "safety.enabled=true",
+    `out_dir=${dir}`,
+  ]).output();
+  assert.equal(train.code, 0, new TextDecoder().decode(train.stderr));
+  const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const gen = await taskCommand("generate", [
+    `run=${run}`,
+    `out_dir=${dir}`,
+    "prompt=write to jane.doe@corp.io and",
+    "max_new_tokens=40",
+    "seed=1",
+  ]).output();
+  assert.equal(gen.code, 0, new TextDecoder().decode(gen.stderr));
+  const out = new TextDecoder().decode(gen.stdout);
+  assert.ok(out.startsWith("write to [EMAIL] and"), out);
+  assert.ok(!out.includes("jane.doe"), out);
+  await Deno.remove(join(root, dir), { recursive: true });
+});
+
 Deno.test("generate task: a run folder the task may not read is named as a permission problem, not a missing run", async () => {
   const outside = await Deno.makeTempDir({ prefix: "codex-outside-" });
   await Deno.writeTextFile(join(outside, "run.json"), "{}");
