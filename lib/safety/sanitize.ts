@@ -112,6 +112,8 @@ function bypassOn(policy: SafetyPolicy): boolean {
 // A line break inside a token (a secret split across lines): no whitespace or punctuation on either side.
 const TOKEN_CHAR = /[A-Za-z0-9+/=_\u00c0-\uffff-]/;
 const JOIN_WINDOW = 256;
+const PROSE_BEFORE = /(?:^|[^A-Za-z0-9+/=_-])[a-z]{1,8}$/;
+const PROSE_AFTER = /^[a-z]{1,8}(?:[^A-Za-z0-9+/=_-]|$)/;
 
 /** Windows around line breaks inside tokens, as views without line breaks; `offset` is where each starts. */
 function _joinedWindows(text: string): Array<{ view: TextView; offset: number; keys: Set<string> | null }> {
@@ -121,6 +123,12 @@ function _joinedWindows(text: string): Array<{ view: TextView; offset: number; k
     const before = i > 0 && text[i - 1] === "\r" ? i - 2 : i - 1;
     if (before < 0 || i + 1 >= text.length) continue;
     if (!TOKEN_CHAR.test(text[before]!) || !TOKEN_CHAR.test(text[i + 1]!)) continue;
+    // Wrapped prose ("the whale\nwas") is not a split secret: skip breaks between lower-case words.
+    if (
+      PROSE_BEFORE.test(text.slice(Math.max(0, before - 7), before + 1)) && PROSE_AFTER.test(text.slice(i + 1, i + 9))
+    ) {
+      continue;
+    }
     // From the third word before the break to the third after (at most JOIN_WINDOW each way):
     // enough for a token, a key = value pair or a PEM header split across lines.
     let a = before, b = i + 1;
@@ -487,9 +495,11 @@ export async function* sanitizeStream(
       .map((m) => ({ ...m, start: Math.max(0, m.start - ctx.length), end: m.end - ctx.length }));
     let cut = final ? buf.length : buf.length - hold;
     if (!final) {
-      // Never cut inside a token (it may be a secret still arriving) or inside a match.
+      // Never cut inside a token (it may be a secret still arriving) or inside a match; a token
+      // longer than eight hold-backs is cut anyway, so the buffer stays bounded.
       const ws = buf.slice(0, cut).search(/\s\S*$/);
-      cut = ws >= 0 ? ws + 1 : 0;
+      if (ws >= 0) cut = ws + 1;
+      else if (buf.length < hold * 8) cut = 0;
       for (let moved = true; moved;) {
         moved = false;
         for (const m of matches) {

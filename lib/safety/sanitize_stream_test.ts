@@ -48,3 +48,10 @@ Deno.test("sanitizeStream: holds back only what it must, and a block stops the s
     }
   }, SafetyViolation);
 });
+
+Deno.test("sanitizeStream: a token longer than eight hold-backs is still streamed, not buffered to the end", async () => {
+  const long = "a1".repeat(5000);
+  const out = await collect(long.match(/[^]{1,100}/g)!, 100);
+  assert.ok(out.length > 1, `${out.length} piece(s)`);
+  assert.equal(out.join(""), long);
+});
