@@ -196,7 +196,9 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
       keywords: list(rule.keywords, `${where} keywords`).map((k) => String(k).toLowerCase()).filter(Boolean),
       allow: {
         literals: list(ruleAllow.literals, `${where} allow.literals`).map(String),
-        patterns: list(ruleAllow.patterns, `${where} allow.patterns`).map((pat) => compile(source, where, pat, "u")),
+        patterns: list(ruleAllow.patterns, `${where} allow.patterns`).map((pat) =>
+          compile(source, where, pat, typeof ruleAllow.flags === "string" ? ruleAllow.flags : "u")
+        ),
       },
     };
   });

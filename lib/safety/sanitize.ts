@@ -237,8 +237,11 @@ function _keywordIndex(policy: SafetyPolicy) {
   let idx = _keywordCache.get(policy);
   if (idx === undefined) {
     const rules = new Map<string, SafetyRule[]>();
-    for (const r of policy.rules) for (const k of r.keywords) rules.set(k, [...(rules.get(k) ?? []), r]);
-    const keys = [...rules.keys()].sort((a, b) => b.length - a.length);
+    const all = [...new Set(policy.rules.flatMap((r) => r.keywords))];
+    // The regex reports the longest keyword at a position: it serves every rule whose keyword it
+    // contains ("apikey" also serves a rule keyed on "key").
+    for (const k of all) rules.set(k, policy.rules.filter((r) => r.keywords.some((x) => k.includes(x))));
+    const keys = all.sort((a, b) => b.length - a.length);
     idx = keys.length
       ? { re: new RegExp(keys.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"), rules }
       : null;

@@ -205,3 +205,13 @@ Deno.test("filters: placeholders, entropy, card issuers, a rule's own allow list
     /rule d names unknown detector "secretlint\/nope"/,
   );
 });
+
+Deno.test("keywords: a longer keyword found first still serves the rules keyed on a shorter one inside it", () => {
+  const policy = compilePolicy({
+    rules: [
+      { id: "long", action: "flag", keywords: ["apikey"], match: { patterns: ["apikey: \\w{20}"] } },
+      { id: "short", action: "flag", keywords: ["key"], match: { patterns: ['key := "\\w{8,}"'] } },
+    ],
+  });
+  assert.deepEqual(findMatches('apikey := "A6sYYFVeGsE7FNyp4tY7"', policy, "data").map((m) => m.rule_id), ["short"]);
+});
