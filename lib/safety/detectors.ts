@@ -86,8 +86,13 @@ function _phoneDetector(text: string): DetectorHit[] {
       }
     }
     if (found) continue;
-    // National formats of other regions, with their trunk prefix 0 (020 7946 0958).
-    if (/^0\d/.test(cand)) {
+    // An international number written as one (+44 7700 900123, a drama-range number): possible is enough.
+    if (cand.startsWith("+") && /\d[ .-]\d/.test(cand) && parsePhoneNumberFromString(cand)?.isPossible()) {
+      hits.push({ start: base, end: base + cand.length });
+      continue;
+    }
+    // National formats of other regions, with their trunk prefix 0 (020 7946 0958, (02) 9374 4000).
+    if (/^\(?0\d/.test(cand)) {
       for (const region of NATIONAL_REGIONS) {
         if (parsePhoneNumberFromString(cand, region)?.isValid()) {
           hits.push({ start: base, end: base + cand.length });

@@ -133,6 +133,8 @@ Deno.test("the outside check's misses are caught and its false positives are not
       "call (415) 555-2671",
       "ring +44 20 7946 0958",
       "+49 30 90182077",
+      "(02) 9374 4000",
+      "+44 7700 900123",
     ]
   ) assert.ok(caught(t), t);
   for (
