@@ -29,6 +29,7 @@ export * from "./lib/telemetry/mod.ts";
 export * from "./lib/train/mod.ts";
 export * from "./lib/cli/mod.ts";
 export * from "./lib/eval/mod.ts";
+export * from "./lib/export/mod.ts";
 export * from "./lib/safety/mod.ts";
 export * from "./lib/query/mod.ts";
 export * from "./lib/plot/mod.ts";

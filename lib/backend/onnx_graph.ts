@@ -193,6 +193,16 @@ export class OnnxGraph {
     return name;
   }
 
+  /**
+   * A named initializer: a tensor stored in the model under `name` (such as
+   * a weight embedded in an exported model), never shared with other
+   * constants. Returns `name`.
+   */
+  initializer(name: string, t: ConstTensor): string {
+    this.#inits.push({ name, t });
+    return name;
+  }
+
   /** A float scalar constant. */
   scalar(v: number): string {
     return this.constant({ type: "float", dims: [], data: [v] });

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { f, OnnxGraph } from "../backend/mod.ts";
+import { type Dim, f, OnnxGraph } from "../backend/mod.ts";
 import { type GptConfig, gptParamShapes } from "./gpt.ts";
 
 /** What to build. */
@@ -22,6 +22,25 @@ export interface GptGraphOptions {
   time: number;
   /** `loss` (mean cross-entropy, times the `scale` input), `logits` (`[B*T, V]`), or `train` (loss and gradients). */
   mode: "loss" | "logits" | "train";
+  /**
+   * Weights to embed as initializers (by their `gptParamShapes` names)
+   * instead of taking them as inputs: a self-contained model, as exported.
+   */
+  weights?: ReadonlyMap<string, Float32Array>;
+  /**
+   * How ids come in and logits go out (`logits` mode only). `flat`
+   * (default): `idx` `[B*T]` -> `logits` `[B*T, V]`. `batched`: `input_ids`
+   * `[batch, time]` -> `logits` `[batch, time, V]`, with standard ONNX ops
+   * only (no `com.microsoft` kernels).
+   */
+  io?: "flat" | "batched";
+  /**
+   * With `io: "batched"`, the axes sized at run time: `none` (default),
+   * `batch` (axis `batch` symbolic, `time` fixed), or `both` (axes `batch`
+   * and `sequence`: any length up to `block_size`; `time` then only checks
+   * the build).
+   */
+  dynamic?: "none" | "batch" | "both";
 }
 
 interface LayerNormSaved {
@@ -63,6 +82,11 @@ class GptGraphBuilder {
   readonly T: number;
   readonly N: number;
   readonly hd: number;
+  /** Standard ops only (the batched and dynamic forms). */
+  readonly portable: boolean;
+  /** Dynamic forms: the `[batch, sequence]` shape of the ids and (if it varies) the sequence length, both int64. */
+  #dyn: { bt: string; t: string | null } | null = null;
+  #mask: string | null = null;
 
   constructor(c: GptConfig, o: GptGraphOptions) {
     this.c = c;
@@ -70,8 +94,57 @@ class GptGraphBuilder {
     this.T = o.time;
     this.N = o.batch * o.time;
     this.hd = c.n_embd / c.n_head;
-    this.g = new OnnxGraph(`gpt_${o.mode}_${o.batch}x${o.time}`);
-    for (const [name, shape] of gptParamShapes(c)) this.g.input(name, "float", shape);
+    this.portable = (o.io ?? "flat") !== "flat";
+    const b = o.dynamic === "batch" || o.dynamic === "both" ? "batch" : o.batch;
+    this.g = new OnnxGraph(`gpt_${o.mode}_${b}x${o.dynamic === "both" ? "sequence" : o.time}`);
+    for (const [name, shape] of gptParamShapes(c)) {
+      const w = o.weights?.get(name);
+      if (o.weights && !w) throw new TypeError(`Cannot build the gpt graph: no weight ${name} among the weights given`);
+      if (w) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        if (w.length !== size) {
+          throw new TypeError(
+            `Cannot build the gpt graph: ${name} has ${w.length} values, expected ${size} ([${shape.join(", ")}])`,
+          );
+        }
+        this.g.initializer(name, { type: "float", dims: shape, data: w });
+      } else this.g.input(name, "float", shape);
+    }
+  }
+
+  /** Makes the graph's shapes follow the ids' `[batch, sequence]` at run time (the length too if `time`). */
+  setDynamic(ids: string, time: boolean): void {
+    const bt = this.g.op("Shape", [ids]);
+    this.#dyn = { bt, t: time ? this.g.op("Slice", [bt, this.g.ints([1]), this.g.ints([2]), this.g.ints([0])]) : null };
+  }
+
+  /** `[B, T, ...tail]` as an int64 shape (computed from the ids in the dynamic form). */
+  shapeBT(tail: number[]): string {
+    const d = this.#dyn;
+    return d ? this.g.op("Concat", [d.bt, this.g.ints(tail)], { axis: 0 }) : this.g.ints([this.B, this.T, ...tail]);
+  }
+
+  /** `[B*T, width]` as an int64 shape. */
+  shapeN(width: number): string {
+    return this.g.ints([this.#dyn ? -1 : this.N, width]);
+  }
+
+  /** The causal mask `[T, T]` (one initializer per graph; the dynamic form slices a `block_size` one). */
+  mask(): string {
+    if (this.#mask) return this.#mask;
+    const g = this.g, d = this.#dyn;
+    if (!d?.t) return this.#mask = g.constant({ type: "float", dims: [this.T, this.T], data: causalMask(this.T) });
+    const bs = this.c.block_size;
+    const full = g.constant({ type: "float", dims: [bs, bs], data: causalMask(bs) });
+    const tt = g.op("Concat", [d.t, d.t], { axis: 0 });
+    return this.#mask = g.op("Slice", [full, g.ints([0, 0]), tt, g.ints([0, 1])]);
+  }
+
+  /** `alpha * a @ b^T` over the last two axes. */
+  matMulT(a: string, b: string, alpha: number): string {
+    const g = this.g;
+    if (!this.portable) return g.op("FusedMatMul", [a, b], { transB: 1, alpha: f(alpha) }, "com.microsoft");
+    return g.op("Mul", [g.op("MatMul", [a, g.op("Transpose", [b], { perm: [0, 1, 3, 2] })]), g.scalar(alpha)]);
   }
 
   sum0(x: string): string {
@@ -97,23 +170,22 @@ class GptGraphBuilder {
   }
 
   block(x: string, i: number): { x: string; saved: BlockSaved } {
-    const { g, B, T, hd } = this;
+    const { g, hd } = this;
     const { n_head: H, n_embd: C } = this.c;
     const p = `h.${i}`;
     const ln1 = this.layerNorm(x, p + ".ln_1");
     const qkv = g.op("Gemm", [ln1.y, p + ".attn.c_attn.weight", p + ".attn.c_attn.bias"]);
     // [N, 3C] -> [B, T, 3, H, hd] -> [3, B, H, T, hd] -> q, k, v as [B, H, T, hd]
-    const qkv5 = g.op("Transpose", [g.op("Reshape", [qkv, g.ints([B, T, 3, H, hd])])], { perm: [2, 0, 3, 1, 4] });
+    const qkv5 = g.op("Transpose", [g.op("Reshape", [qkv, this.shapeBT([3, H, hd])])], { perm: [2, 0, 3, 1, 4] });
     const [q, k, v] = g.opN("Split", [qkv5], 3, { axis: 0 }).map((t) => g.op("Squeeze", [t, g.ints([0])])) as [
       string,
       string,
       string,
     ];
-    const s = g.op("FusedMatMul", [q, k], { transB: 1, alpha: f(1 / Math.sqrt(hd)) }, "com.microsoft");
-    const mask = g.constant({ type: "float", dims: [T, T], data: causalMask(T) });
-    const prob = g.op("Softmax", [g.op("Add", [s, mask])], { axis: -1 });
+    const s = this.matMulT(q, k, 1 / Math.sqrt(hd));
+    const prob = g.op("Softmax", [g.op("Add", [s, this.mask()])], { axis: -1 });
     const y = g.op("MatMul", [prob, v]);
-    const merged = g.op("Reshape", [g.op("Transpose", [y], { perm: [0, 2, 1, 3] }), g.ints([B * T, C])]);
+    const merged = g.op("Reshape", [g.op("Transpose", [y], { perm: [0, 2, 1, 3] }), this.shapeN(C)]);
     const a = g.op("Gemm", [merged, p + ".attn.c_proj.weight", p + ".attn.c_proj.bias"]);
     const x1 = g.op("Add", [x, a]);
     const ln2 = this.layerNorm(x1, p + ".ln_2");
@@ -127,9 +199,11 @@ class GptGraphBuilder {
   forward(idx: string): { logits: string; lnf: LayerNormSaved; blocks: BlockSaved[] } {
     const { g, T } = this;
     const C = this.c.n_embd;
+    // Flat ids give [B*T, C] rows; batched ids already give [B, T, C].
     const tok = g.op("Gather", ["wte.weight", idx], { axis: 0 });
-    const pos = g.op("Slice", ["wpe.weight", g.ints([0]), g.ints([T]), g.ints([0])]);
-    let x = g.op("Reshape", [g.op("Add", [g.op("Reshape", [tok, g.ints([this.B, T, C])]), pos]), g.ints([this.N, C])]);
+    const pos = g.op("Slice", ["wpe.weight", g.ints([0]), this.#dyn?.t ?? g.ints([T]), g.ints([0])]);
+    const tok3 = this.portable ? tok : g.op("Reshape", [tok, this.shapeBT([C])]);
+    let x = g.op("Reshape", [g.op("Add", [tok3, pos]), this.shapeN(C)]);
     const blocks: BlockSaved[] = [];
     for (let i = 0; i < this.c.n_layer; i++) {
       const r = this.block(x, i);
@@ -234,17 +308,31 @@ class GptGraphBuilder {
 
 /**
  * Builds the ONNX graph of a GPT for one batch shape. Inputs: every
- * parameter by name, `idx` (int64 `[B*T]`), and for `loss`/`train` also
- * `targets` (int64 `[B*T]`) and `scale` (float scalar: the loss and its
- * gradients are multiplied by it). Outputs: `loss`, `logits`, and in
- * `train` mode `grad:<name>` for every parameter.
+ * parameter by name (unless `weights` embeds them), `idx` (int64 `[B*T]`),
+ * and for `loss`/`train` also `targets` (int64 `[B*T]`) and `scale` (float
+ * scalar: the loss and its gradients are multiplied by it). Outputs:
+ * `loss`, `logits`, and in `train` mode `grad:<name>` for every parameter.
+ * With `io: "batched"` or `"dynamic"` (logits mode), the input is
+ * `input_ids` (int64 `[batch, time]`) and the output `logits`
+ * (`[batch, time, V]`), as Hugging Face's exported models name them.
  *
  * @example
  * ```ts
  * import { buildGptGraph } from "./gpt_graph.ts";
  * const cfg = { vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 };
  * const g = buildGptGraph(cfg, { batch: 2, time: 8, mode: "train" });
- * if (g.outputs.length !== 1 + 14) throw new Error(`unexpected outputs ${g.outputs}`);
+ * // the loss, then a gradient for each of the 16 parameters (2 embeddings, 12 per block, 2 of ln_f)
+ * if (g.outputs.length !== 1 + 16) throw new Error(`unexpected outputs ${g.outputs}`);
+ * ```
+ *
+ * @example A self-contained model with dynamic axes, as `deno task export` writes
+ * ```ts
+ * import { buildGptGraph } from "./gpt_graph.ts";
+ * import { gptParamShapes } from "./gpt.ts";
+ * const cfg = { vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 };
+ * const weights = new Map(gptParamShapes(cfg).map(([n, s]) => [n, new Float32Array(s.reduce((a, b) => a * b))]));
+ * const g = buildGptGraph(cfg, { batch: 1, time: 8, mode: "logits", io: "batched", dynamic: "both", weights });
+ * if (g.inputs.join() !== "input_ids" || g.outputs.join() !== "logits") throw new Error(`${g.inputs} -> ${g.outputs}`);
  * ```
  */
 export function buildGptGraph(
@@ -254,12 +342,28 @@ export function buildGptGraph(
   if (o.time > c.block_size || o.time < 1 || o.batch < 1) {
     throw new RangeError(`Cannot build the gpt graph: batch ${o.batch} x time ${o.time} (block_size ${c.block_size})`);
   }
+  const io = o.io ?? "flat", dynamic = o.dynamic ?? "none";
+  if (io !== "flat" && o.mode !== "logits") {
+    throw new TypeError(`Cannot build the gpt graph: io "${io}" needs mode "logits" (got "${o.mode}")`);
+  }
+  if (dynamic !== "none" && io !== "batched") {
+    throw new TypeError(`Cannot build the gpt graph: dynamic "${dynamic}" needs io "batched" (got "${io}")`);
+  }
   const b = new GptGraphBuilder(c, o);
   const { g, N } = b;
   const V = c.vocab_size;
+  const params = o.weights ? [] : gptParamShapes(c).map(([n]) => n);
+  if (io !== "flat") {
+    const dims: Dim[] = [dynamic === "none" ? o.batch : "batch", dynamic === "both" ? "sequence" : o.time];
+    const ids = g.input("input_ids", "int64", dims);
+    if (dynamic !== "none") b.setDynamic(ids, dynamic === "both");
+    const logits = g.op("Reshape", [b.forward(ids).logits, b.shapeBT([V])]);
+    g.output(logits, "logits", "float", [...dims, V]);
+    return { model: g.encode(), inputs: [...params, "input_ids"], outputs: ["logits"] };
+  }
   const idx = g.input("idx", "int64", [N]);
   const fwd = b.forward(idx);
-  const inputs = [...gptParamShapes(c).map(([n]) => n), "idx"];
+  const inputs = [...params, "idx"];
   if (o.mode === "logits") {
     g.output(fwd.logits, "logits", "float", [N, V]);
     return { model: g.encode(), inputs, outputs: ["logits"] };
