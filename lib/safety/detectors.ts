@@ -108,7 +108,19 @@ function _phoneDetector(text: string): DetectorHit[] {
 const JWT =
   /(?<![\w-])eyJ[A-Za-z0-9_-]{4,4096}={0,2}\.eyJ[A-Za-z0-9_-]{2,16384}={0,2}(?:\.[A-Za-z0-9_-]{0,4096}={0,2})?/g;
 
+const _jsonCache = new Map<string, boolean>();
+
 function _jsonSegment(b64: string): boolean {
+  let ok = _jsonCache.get(b64);
+  if (ok === undefined) {
+    ok = _decodesToObject(b64);
+    if (_jsonCache.size > 4096) _jsonCache.clear();
+    _jsonCache.set(b64, ok);
+  }
+  return ok;
+}
+
+function _decodesToObject(b64: string): boolean {
   try {
     let s = b64.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
     s += "=".repeat((4 - (s.length % 4)) % 4);

@@ -257,7 +257,13 @@ function _test(re: RegExp, s: string): boolean {
   return plain.test(s);
 }
 
-function _keep(c: _Candidate, policy: SafetyPolicy, allowLiterals: string[]): boolean {
+const FILTER_SPAN = 4096;
+
+function _keep(whole: _Candidate, policy: SafetyPolicy, allowLiterals: string[]): boolean {
+  // Filters judge at most the first 4 KB of a match (a runaway match stays a match, and stays cheap).
+  const c = whole.matched.length > FILTER_SPAN || whole.value.length > FILTER_SPAN
+    ? { ...whole, matched: whole.matched.slice(0, FILTER_SPAN), value: whole.value.slice(0, FILTER_SPAN) }
+    : whole;
   const rule = c.rule;
   const lowMatched = c.matched.toLowerCase(), lowValue = c.value.toLowerCase();
   if (allowLiterals.includes(lowMatched)) return false;
