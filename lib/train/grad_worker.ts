@@ -6,7 +6,6 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
 import { initBackend, tf } from "../backend/mod.ts";
 import { createModel, isLanguageModel, type LanguageModel, type ModelConfig } from "../models/mod.ts";
 import { Rng } from "../random/mod.ts";
@@ -33,9 +32,21 @@ export type WorkerResponse =
   | { kind: "grads"; loss: number; grads: Float32Array[]; tensors: number }
   | { kind: "error"; message: string };
 
+/**
+ * The worker's global scope, typed here rather than with a `deno.worker` lib
+ * reference (which would change the globals of every module that imports
+ * codex, and which JSR refuses): only what this file uses.
+ */
+interface _WorkerScope {
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+  close(): void;
+}
+const scope = globalThis as unknown as _WorkerScope;
+
 let model: LanguageModel | null = null;
 
-self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
+scope.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   const msg = e.data;
   try {
     if (msg.kind === "init") {
@@ -43,7 +54,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       const m = createModel(msg.model, msg.config, new Rng(0));
       if (!isLanguageModel(m)) throw new TypeError(`${msg.model} is not a language model`);
       model = m;
-      self.postMessage({ kind: "ready" } satisfies WorkerResponse);
+      scope.postMessage({ kind: "ready" } satisfies WorkerResponse);
     } else if (msg.kind === "step") {
       if (!model) throw new Error("the replica has no model (init first)");
       const params = [...model.params.values()];
@@ -57,20 +68,20 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       const loss = value.dataSync()[0]!;
       tf.dispose([value, ...Object.values(grads)]);
       const tensors = tf.memory().numTensors;
-      self.postMessage(
+      scope.postMessage(
         { kind: "grads", loss, grads: out, tensors } satisfies WorkerResponse,
         out.map((g) => g.buffer as ArrayBuffer),
       );
     } else {
       model?.dispose();
-      self.close();
+      scope.close();
     }
   } catch (err) {
-    self.postMessage({ kind: "error", message: (err as Error).message } satisfies WorkerResponse);
+    scope.postMessage({ kind: "error", message: (err as Error).message } satisfies WorkerResponse);
   }
 };
 
 // Importing codex starts a backend (a top-level await), so this module may
 // finish loading after the coordinator's first message would have arrived:
 // say when the handler is in place, and the coordinator waits for it.
-self.postMessage({ kind: "loaded" } satisfies WorkerResponse);
+scope.postMessage({ kind: "loaded" } satisfies WorkerResponse);
