@@ -7,8 +7,10 @@
 import { basename, join } from "node:path";
 import {
   exportRunToMlflow,
+  exportRunToTensorboard,
   findRunDir,
   formatRows,
+  listRunIds,
   mlflowOptionsFromEnv,
   openRunStore,
   parseTaskArgs,
@@ -28,6 +30,10 @@ Commands:
   doctor                       which files have lines that queries skip, and how many
   export RUN_ID...             send runs to MLflow (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME or _ID,
                                MLFLOW_TRACKING_TOKEN or _USERNAME/_PASSWORD)
+  export --format tensorboard [RUN_ID... | run=RUN_ID] [--out DIR]
+                               write runs' TensorBoard event files from their records (every run that is
+                               not running when none is named), into each run's tb/ or DIR/<run_id>/;
+                               then: tensorboard --logdir artifacts/runs
 
 The store is artifacts/ unless --store DIR says otherwise (runs live in DIR/runs/).
 For anything else: deno task sql "<SQL>".`;
@@ -110,8 +116,20 @@ async function main(): Promise<number> {
     metric: { type: "string" },
     split: { type: "string" },
     yes: { type: "boolean", short: "y" },
+    format: { type: "string" },
+    out: { type: "string" },
   }, { allowPositionals: true });
-  const [cmd, ...ids] = args.positionals;
+  const [cmd, ...positionalIds] = args.positionals;
+  // Runs may also be named as run=ID (as deno task eval takes them).
+  const ids = [...positionalIds];
+  for (const o of args.overrides) {
+    if (o.startsWith("run=") && cmd === "export") ids.push(o.slice("run=".length));
+    else throw new SyntaxError(`Cannot run runs: unexpected argument "${o}" (only export takes run=RUN_ID)`);
+  }
+  const format = String(args.flags.format ?? "mlflow");
+  if (!["mlflow", "tensorboard"].includes(format)) {
+    throw new RangeError(`Cannot export: unknown --format "${format}" (known: mlflow, tensorboard)`);
+  }
   if (!cmd || args.flags.help) {
     console.log(HELP);
     return args.flags.help ? 0 : 2;
@@ -122,7 +140,8 @@ async function main(): Promise<number> {
   if (!needIds.includes(cmd) && !["list", "doctor"].includes(cmd)) {
     throw new RangeError(`Cannot run runs: unknown command "${cmd}" (known: list, show, compare, rm, doctor, export)`);
   }
-  if (needIds.includes(cmd) && !ids.length) {
+  const tensorboard = cmd === "export" && format === "tensorboard";
+  if (needIds.includes(cmd) && !ids.length && !tensorboard) {
     throw new SyntaxError(`Cannot ${cmd}: give a run id (see deno task runs list)`);
   }
   const dirs = await Promise.all(ids.map((id) => findRunDir(runsDir, id)));
@@ -140,6 +159,32 @@ async function main(): Promise<number> {
     }
     for (const d of dirs) await Deno.remove(d, { recursive: true });
     console.log(`Deleted ${dirs.length} run(s).`);
+    return 0;
+  }
+  if (tensorboard) {
+    // With no run named: every run that has ended.
+    const chosen = ids.length ? dirs : [];
+    if (!ids.length) {
+      for (const id of await listRunIds(runsDir)) {
+        try {
+          const info = JSON.parse(await Deno.readTextFile(join(runsDir, id, "run.json")));
+          if (info.status !== "running") chosen.push(join(runsDir, id));
+        } catch {
+          console.log(`${id}: skipped (run.json does not parse)`);
+        }
+      }
+      if (!chosen.length) console.log(`(no ended runs in ${runsDir})`);
+    }
+    const out = args.flags.out === undefined ? undefined : String(args.flags.out);
+    for (const d of chosen) {
+      const r = await exportRunToTensorboard(d, out ? { outDir: join(out, basename(d)) } : {});
+      console.log(
+        `${basename(d)} -> ${r.path}: ${r.scalars} scalars, ${r.texts} texts` +
+          `${r.replaced.length ? ` (replaced ${r.replaced.join(", ")})` : ""}` +
+          `${r.skippedLines ? `; ${r.skippedLines} bad line(s) left out` : ""}`,
+      );
+    }
+    if (chosen.length) console.log(`View: tensorboard --logdir ${out ?? runsDir}`);
     return 0;
   }
   if (cmd === "export") {

@@ -29,6 +29,7 @@ import {
   runLimited,
   runTask,
   sweepTrials,
+  type TrackerStatus,
   trainClassifier,
   trainLanguageModel,
   type TrialEval,
@@ -334,7 +335,15 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGINT", onSigint);
   const progress = new ProgressLine(config.train.log_interval);
   const mlflow = mlflowOptionsFromEnv();
-  const trackers = `\n  trackers ndjson${mlflow ? `, mlflow ${mlflow.trackingUri}` : ""}`;
+  // The banner's trackers: where each writes, or why it is off (the run goes on without it).
+  const trackers = (list: TrackerStatus[] = []) =>
+    `\n  trackers ${
+      [
+        "ndjson",
+        ...list.filter((t) => t.name !== "ndjson").map((t) => `${t.name} ${t.error ? `off (${t.error})` : t.where}`),
+        ...(mlflow ? [`mlflow ${mlflow.trackingUri}`] : []),
+      ].join(", ")
+    }`;
   // MLflow mirrors a run that has ended; its failure is a warning, the run itself is kept either way.
   const exportToMlflow = async (dir: string) => {
     if (!mlflow) return;
@@ -362,7 +371,9 @@ async function main(): Promise<number> {
               `codex train: run ${s.runId} | ${config.model.name} (${
                 formatRate(s.numParams)
               } params, vocab ${s.vocabSize}) ` +
-                `on ${config.data.name} | classification | seed ${config.seed}\n  folder ${s.dir}${trackers}`,
+                `on ${config.data.name} | classification | seed ${config.seed}\n  folder ${s.dir}${
+                  trackers(s.trackers)
+                }`,
             ),
           onStepEnd: (p) =>
             progress.update(
@@ -403,7 +414,7 @@ Look further:
             } params, vocab ${s.vocabSize}) ` +
               `on ${config.data.name} | backend ${s.backend}${
                 config.backend === "auto" ? ` (${s.backendReason})` : ""
-              } | seed ${config.seed}\n  folder ${s.dir}${trackers}`,
+              } | seed ${config.seed}\n  folder ${s.dir}${trackers(s.trackers)}`,
           ),
         onStepEnd: (p) =>
           progress.update(

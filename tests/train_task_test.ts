@@ -2,6 +2,7 @@
 // deno.json, overrides, --help, bad input and Ctrl-C.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readEventDir } from "../lib/telemetry/testdata/read_tfevents.ts";
 import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
 
 function command(args: string[]) {
@@ -173,6 +174,10 @@ Deno.test("train task: kill -9 mid-run leaves only valid checkpoints, and resume
   for (let s = 1; s <= 120; s++) assert.equal(b.get(s), a.get(s), `train loss at step ${s}`);
   const info = JSON.parse(await Deno.readTextFile(join(root, dir, killedRun, "run.json")));
   assert.equal(info.status, "finished");
+  // The event file, rebuilt at resume and continued: whole records only, each step's loss once, as metrics.ndjson.
+  const tb = await readEventDir(join(root, dir, killedRun, "tb"));
+  const tbLosses = tb.events.flatMap((e) => e.kind === "scalar" && e.tag === "train/loss" ? [[e.step, e.value]] : []);
+  assert.deepEqual(tbLosses, [...b].sort((x, y) => x[0] - y[0]).map(([s, v]) => [s, Math.fround(v)]));
   await Deno.remove(join(root, dir), { recursive: true });
 });
 
@@ -239,7 +244,10 @@ Deno.test("train task: with MLFLOW_TRACKING_URI set, it names the trackers at st
   await server.status;
   const out = new TextDecoder().decode(stdout);
   assert.equal(code, 0, out);
-  assert.ok(new TextDecoder().decode(stderr).includes(`trackers ndjson, mlflow ${uri}`));
+  const runId = [...Deno.readDirSync(join(root, dir))][0]!.name;
+  assert.ok(
+    new TextDecoder().decode(stderr).includes(`trackers ndjson, tensorboard ${join(dir, runId, "tb")}, mlflow ${uri}`),
+  );
   assert.match(out, /mlflow {6}http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\w+\/runs\/\w+/);
   const paths = (JSON.parse(text.split("\n")[1]!) as { path: string }[]).map((r) => r.path);
   for (const p of ["runs/create", "runs/log-batch", "runs/update"]) assert.ok(paths.includes(p), `${p} in ${paths}`);

@@ -94,6 +94,11 @@ export interface RunConfig {
     /** A policy file; "" uses the default pack (configs/safety/policy.yaml or CODEX_SAFETY_POLICY). */
     policy: string;
   };
+  /** Trackers beside the run store's NDJSON files. */
+  tracking: {
+    /** Write a TensorBoard event file in the run's `tb/` as training goes. */
+    tensorboard: boolean;
+  };
   /** How `deno task eval` scores the run by default. */
   eval: {
     /** Bootstrap resamples; absent (`~eval.bootstrap`) means no intervals. */
@@ -177,6 +182,7 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     tags: z.array(z.string()).optional(),
   }),
   safety: z.strictObject({ enabled: z.boolean(), policy: z.string() }),
+  tracking: z.strictObject({ tensorboard: z.boolean() }),
   eval: z.strictObject({
     bootstrap: nonNegInt.optional(),
     method: z.enum(["percentile", "bca"]),
@@ -243,6 +249,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   },
   lora: { r: 0, alpha: 16, dropout: 0, targets: "attn.c_attn" },
   safety: { enabled: false, policy: "" },
+  tracking: { tensorboard: true },
   eval: { bootstrap: 1000, method: "percentile", level: 0.95 },
   sample: { max_new_tokens: 300, temperature: 0.8, top_k: 0, prompt: "\n" },
 };

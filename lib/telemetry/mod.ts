@@ -1,5 +1,6 @@
 /**
- * Telemetry: the run store and its NDJSON records, and the system sampler.
+ * Telemetry: the run store and its NDJSON records, the system sampler, and
+ * the trackers beside the store (TensorBoard event files, MLflow export).
  *
  * @module
  */
@@ -16,7 +17,7 @@ export {
   type SystemRecord,
 } from "./records.ts";
 export { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
-export { type CreateRunOptions, findRunDir, listRunIds, newRunId, Run } from "./run_store.ts";
+export { type CreateRunOptions, findRunDir, listRunIds, newRunId, Run, type TrackerStatus } from "./run_store.ts";
 export { SystemSampler } from "./system_sampler.ts";
 export {
   type EnvReader,
@@ -25,3 +26,19 @@ export {
   type MlflowOptions,
   mlflowOptionsFromEnv,
 } from "./export_run_to_mlflow.ts";
+export { crc32c, maskedCrc32c } from "./crc32c.ts";
+export {
+  eventFileName,
+  frameTfRecord,
+  scalarRecord,
+  tensorboardRecords,
+  TensorboardWriter,
+  type TensorboardWriterOptions,
+  textRecord,
+} from "./tensorboard_writer.ts";
+export {
+  exportRunToTensorboard,
+  type TensorboardExport,
+  type TensorboardExportOptions,
+  writeRunTensorboard,
+} from "./export_run_to_tensorboard.ts";

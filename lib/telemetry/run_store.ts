@@ -1,12 +1,14 @@
 /**
  * The run store: one folder per run under `artifacts/runs/<run_id>/`, with
  * `run.json` (rewritten atomically on every status change) and the NDJSON
- * record files, which only these writers write.
+ * record files, which only these writers write; with `tensorboard`, the same
+ * records also go to a TensorBoard event file in `tb/`.
  *
  * @module
  */
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { writeRunTensorboard } from "./export_run_to_tensorboard.ts";
 import { NdjsonWriter, readNdjson } from "./ndjson_writer.ts";
 import {
   type EventRecord,
@@ -17,6 +19,7 @@ import {
   SCHEMA_VERSION,
   type SystemRecord,
 } from "./records.ts";
+import { tensorboardRecords, TensorboardWriter, wallTimeOf } from "./tensorboard_writer.ts";
 
 /**
  * A sortable run id: UTC time plus 4 random hex digits (`20261123-201500-ab12`).
@@ -128,6 +131,15 @@ export interface CreateRunOptions {
   versions: Record<string, string>;
   parent?: string | null;
   sweepId?: string | null;
+  /** Also write the records to a TensorBoard event file in `tb/` (default false). */
+  tensorboard?: boolean;
+}
+
+/** A tracker a run writes to, where, and why it is off or stopped (`error`, null while it works). */
+export interface TrackerStatus {
+  name: "ndjson" | "tensorboard";
+  where: string;
+  error: string | null;
 }
 
 /**
@@ -159,6 +171,8 @@ export class Run {
   #events: NdjsonWriter<EventRecord>;
   #samples: NdjsonWriter<SampleRecord>;
   #system: NdjsonWriter<SystemRecord>;
+  #tb: TensorboardWriter | null = null;
+  #tbStatus: TrackerStatus | null = null;
 
   private constructor(dir: string, info: RunInfo) {
     this.id = info.run_id;
@@ -202,7 +216,48 @@ export class Run {
     };
     await writeFileAtomic(join(dir, "config.yaml"), o.configYaml);
     await writeJsonAtomic(join(dir, "run.json"), info);
-    return new Run(dir, info);
+    const run = new Run(dir, info);
+    if (o.tensorboard) {
+      await run.#startTensorboard(() => {
+        const wallTime = wallTimeOf(info.created_at);
+        const w = TensorboardWriter.create(join(dir, "tb"), { wallTime });
+        w.write(tensorboardRecords.config(o.configYaml, wallTime));
+        w.flush();
+        return Promise.resolve(w);
+      });
+    }
+    return run;
+  }
+
+  // A tracker that fails to start is reported in `trackers`; the run goes on without it.
+  async #startTensorboard(open: () => Promise<TensorboardWriter>): Promise<void> {
+    this.#tbStatus = { name: "tensorboard", where: join(this.dir, "tb"), error: null };
+    try {
+      this.#tb = await open();
+    } catch (err) {
+      this.#tbStatus.error = `cannot start: ${(err as Error).message}`;
+    }
+  }
+
+  // A write that fails stops TensorBoard (the file keeps its whole records); the run goes on.
+  #toTensorboard(records: () => Uint8Array[], flush = false): void {
+    if (!this.#tb) return;
+    try {
+      this.#tb.write(records());
+      if (flush) this.#tb.flush();
+    } catch (err) {
+      const why = `stopped: ${(err as Error).message}`;
+      this.#tbStatus = { name: "tensorboard", where: join(this.dir, "tb"), error: why };
+      try {
+        this.#tb.close();
+      } catch {
+        // already reported
+      }
+      this.#tb = null;
+      console.warn(
+        `warning: TensorBoard ${why}; the run goes on (deno task runs export --format tensorboard rebuilds the file)`,
+      );
+    }
   }
 
   /**
@@ -214,7 +269,7 @@ export class Run {
   static async resume(
     dir: string,
     keepThroughStep: number,
-    config: { configYaml: string; configHash: string },
+    config: { configYaml: string; configHash: string; tensorboard?: boolean },
   ): Promise<{ run: Run; dropped: Record<string, number> }> {
     const infoPath = join(dir, "run.json");
     const info = JSON.parse(await Deno.readTextFile(infoPath)) as RunInfo;
@@ -235,7 +290,14 @@ export class Run {
       config_hash: config.configHash,
     };
     await writeJsonAtomic(infoPath, reopened);
-    return { run: new Run(dir, reopened), dropped };
+    const run = new Run(dir, reopened);
+    // The event file is rebuilt from the records kept, then continued.
+    if (config.tensorboard) {
+      await run.#startTensorboard(async () =>
+        new TensorboardWriter((await writeRunTensorboard(dir, join(dir, "tb"))).path)
+      );
+    }
+    return { run, dropped };
   }
 
   /** The current `run.json` contents. */
@@ -243,9 +305,16 @@ export class Run {
     return this.#info;
   }
 
+  /** The trackers this run writes to: `ndjson` (the run folder) always, `tensorboard` (`tb/`) when asked for. */
+  get trackers(): TrackerStatus[] {
+    return [{ name: "ndjson", where: this.dir, error: null }, ...(this.#tbStatus ? [{ ...this.#tbStatus }] : [])];
+  }
+
   /** Appends a metric value. */
   metric(r: Omit<MetricRecord, "schema_version" | "run_id" | "ts">): void {
-    this.#metrics.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() });
+    const record = { schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() };
+    this.#metrics.write(record);
+    this.#toTensorboard(() => tensorboardRecords.metric(record));
   }
 
   /** Appends an event. */
@@ -263,17 +332,21 @@ export class Run {
 
   /** Appends a generated sample. */
   sample(r: Omit<SampleRecord, "schema_version" | "run_id" | "ts">): void {
-    this.#samples.write({ schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() });
+    const record = { schema_version: SCHEMA_VERSION, run_id: this.id, ...r, ts: new Date().toISOString() };
+    this.#samples.write(record);
+    this.#toTensorboard(() => tensorboardRecords.sample(record));
   }
 
   /** Appends a system sample. */
   system(r: SystemRecord): void {
     this.#system.write(r);
+    this.#toTensorboard(() => tensorboardRecords.system(r));
   }
 
   /** Writes every buffered record to disk (done at each checkpoint and at the end). */
   flush(): void {
     for (const w of [this.#metrics, this.#events, this.#samples, this.#system]) w.flush();
+    this.#toTensorboard(() => [], true);
   }
 
   /** Writes `summary.json`. */
@@ -290,5 +363,8 @@ export class Run {
     this.#info = { ...this.#info, status, ended_at: new Date().toISOString(), error };
     await writeJsonAtomic(join(this.dir, "run.json"), this.#info);
     for (const w of [this.#metrics, this.#events, this.#samples, this.#system]) w.close();
+    this.#toTensorboard(() => [], true);
+    this.#tb?.close();
+    this.#tb = null;
   }
 }

@@ -157,7 +157,11 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
     throw new Error(`Cannot resume run ${resumeDir}: it has no checkpoint that passes verification`);
   }
   const run = resumeDir
-    ? (await Run.resume(resumeDir, resumed!.step, { configYaml: yaml, configHash: hash })).run
+    ? (await Run.resume(resumeDir, resumed!.step, {
+      configYaml: yaml,
+      configHash: hash,
+      tensorboard: cfg.tracking.tensorboard,
+    })).run
     : await Run.create({
       outDir: cfg.out_dir,
       name: cfg.name,
@@ -167,6 +171,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       backend: backend.name,
       versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
       ...(options.sweepId ? { sweepId: options.sweepId } : {}),
+      tensorboard: cfg.tracking.tensorboard,
     });
   let model: ClassificationModel | null = null;
   const sampler = new SystemSampler(run.id);
@@ -249,6 +254,7 @@ export async function trainClassifier(config: RunConfig, options: TrainOptions =
       resumedFrom: step,
       backend: backend.name,
       backendReason: backend.reason,
+      trackers: run.trackers,
     });
     const dropoutBase = Rng.stream(cfg.seed, "dropout").nextU32();
     let trainMs = 0, lastSample = -Infinity, lastVal = score(model, val, labels.length, 64);

@@ -31,7 +31,7 @@ import {
   setWeights,
 } from "../models/mod.ts";
 import { Rng, type RngState } from "../random/mod.ts";
-import { findRunDir, Run, SystemSampler } from "../telemetry/mod.ts";
+import { findRunDir, Run, SystemSampler, type TrackerStatus } from "../telemetry/mod.ts";
 import { loadTokenizer } from "../tokenizers/mod.ts";
 import { languageModelTokenizer } from "./language_model_tokenizer.ts";
 import { type SafetyEvent, SafetyViolation, sanitize } from "../safety/mod.ts";
@@ -65,6 +65,8 @@ export interface TrainCallbacks {
     /** The backend in use, and why (`auto: ...`). */
     backend: string;
     backendReason: string;
+    /** The trackers the run writes to (NDJSON, TensorBoard), and why one is off. */
+    trackers?: TrackerStatus[];
   }): void;
   onStepEnd?(p: StepProgress): void;
   onEvalEnd?(e: { step: number; valLoss: number; full: boolean }): void;
@@ -387,7 +389,11 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
   const yaml = configToYaml(cfg);
   let run: Run;
   if (resumeDir) {
-    const r = await Run.resume(resumeDir, step, { configYaml: yaml, configHash: hash });
+    const r = await Run.resume(resumeDir, step, {
+      configYaml: yaml,
+      configHash: hash,
+      tensorboard: cfg.tracking.tensorboard,
+    });
     run = r.run;
     run.event("resume", step, `resumed from ${resumed!.name}`, {
       checkpoint: resumed!.name,
@@ -405,6 +411,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       versions: { deno: Deno.version.deno, tfjs: backend.tfjsVersion, codex: "0.1.0" },
       parent: initDir ? JSON.parse(await Deno.readTextFile(join(initDir, "run.json"))).run_id : null,
       sweepId: options.sweepId ?? null,
+      tensorboard: cfg.tracking.tensorboard,
     });
   }
   // Replicas on the other cores (train.workers - 1 of them), if asked for.
@@ -442,6 +449,7 @@ export async function trainLanguageModel(config: RunConfig, options: TrainOption
       resumedFrom,
       backend: backend.name,
       backendReason: backend.reason,
+      trackers: run.trackers,
     });
 
     let lastVal = NaN, trainMs = 0, modelMs = 0, lastSample = -Infinity, lastCheckpointStep = resumedFrom;

@@ -5,6 +5,7 @@ import type { RunConfig } from "../config/mod.ts";
 import type { GptConfig } from "../models/mod.ts";
 import { CheckpointManager } from "../checkpoint/mod.ts";
 import { checkRecord, type MetricRecord, readNdjson, type RecordKind } from "../telemetry/mod.ts";
+import { readEventDir } from "../telemetry/testdata/read_tfevents.ts";
 import { trainLanguageModel } from "./train_lm.ts";
 import { tinyConfig as baseConfig, trainLosses } from "./_testing.ts";
 
@@ -63,6 +64,23 @@ Deno.test("trainLanguageModel: loss falls, and the run folder follows the contra
   assert.deepEqual(events.map((e) => e.kind), ["start", "eval", "checkpoint", "eval", "checkpoint", "end"]);
   const samples = await readNdjson<{ text: string }>(join(r.dir, "samples.ndjson"));
   assert.equal(Array.from(samples[0]!.text).length, 40);
+
+  // tracking.tensorboard (on by default): tb/ holds the same values, read back with every CRC checked.
+  const tb = await readEventDir(join(r.dir, "tb"));
+  const scalars = (tag: string) =>
+    tb.events.flatMap((e) => e.kind === "scalar" && e.tag === tag ? [[e.step, e.value]] : []);
+  for (const metric of ["loss", "lr", "grad_norm", "tokens_per_sec"]) {
+    const want = metrics.filter((m) => m.split === "train" && m.metric === metric);
+    assert.ok(want.length > 0);
+    assert.deepEqual(scalars(`train/${metric}`), want.map((m) => [m.step, Math.fround(m.value)]), metric);
+  }
+  assert.deepEqual(scalars("val/loss"), val.map((m) => [m.step, Math.fround(m.value)]));
+  assert.ok(scalars("system/cpu_percent").length > 0);
+  const texts = tb.events.flatMap((e) => e.kind === "text" ? [e] : []);
+  assert.deepEqual(texts.map((e) => [e.tag, e.step]), [["config", 0], ["samples", 60]]);
+  const yaml = await Deno.readTextFile(join(r.dir, "config.yaml"));
+  assert.equal(texts[0]!.text, yaml.trimEnd().split("\n").map((l) => "    " + l).join("\n"));
+  assert.ok(texts[1]!.text.endsWith(samples[0]!.text.split("\n").map((l) => "    " + l).join("\n")));
 
   // Checkpoints at each evaluation, verified, with latest/best pointers.
   const mgr = new CheckpointManager(join(r.dir, "checkpoints"));
