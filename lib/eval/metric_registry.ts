@@ -182,6 +182,7 @@ export async function loadMetricPlugin(path: string, options: { onClash?: ClashP
   const url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : new URL(path, `file://${Deno.cwd()}/`).href;
   let mod: { metrics?: unknown; default?: unknown };
   try {
+    // A user's module, always an absolute URL here: `deno publish` warns that it cannot analyze this import, as intended.
     mod = await import(url);
   } catch (err) {
     throw new Error(`Cannot load metric plugin ${path}: ${(err as Error).message.split("\n")[0]}`);

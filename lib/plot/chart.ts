@@ -27,22 +27,46 @@ export interface PngOptions {
   background?: string;
 }
 
-const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];
+/**
+ * The package files the renderer reads, each with a literal specifier (so
+ * `deno publish` can rewrite them to `npm:` specifiers) and a way to install
+ * its package: importing its package.json, for a package no module imports.
+ */
+const PACKAGE_FILES = {
+  wasm: {
+    specifier: "@resvg/resvg-wasm/index_bg.wasm",
+    resolve: () => import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm"),
+    install: () => import("@resvg/resvg-wasm/package.json", { with: { type: "json" } }),
+  },
+  sans: {
+    specifier: "dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
+    resolve: () => import.meta.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
+    install: () => import("dejavu-fonts-ttf/package.json", { with: { type: "json" } }),
+  },
+  bold: {
+    specifier: "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf",
+    resolve: () => import.meta.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"),
+    install: () => import("dejavu-fonts-ttf/package.json", { with: { type: "json" } }),
+  },
+} as const;
+type _PackageFile = (typeof PACKAGE_FILES)[keyof typeof PACKAGE_FILES];
+
 let renderer: Promise<Uint8Array[]> | null = null;
 
 /** Starts resvg's wasm once and reads the fonts, both from npm packages in `node_modules`. */
 function loadRenderer(): Promise<Uint8Array[]> {
   renderer ??= (async () => {
-    const wasm = await readPackageFile("@resvg/resvg-wasm/index_bg.wasm");
+    const wasm = await readPackageFile(PACKAGE_FILES.wasm);
     await initWasm(wasm);
-    return Promise.all(FONT_FILES.map((f) => readPackageFile(`dejavu-fonts-ttf/ttf/${f}`)));
+    return Promise.all([PACKAGE_FILES.sans, PACKAGE_FILES.bold].map(readPackageFile));
   })();
   renderer.catch(() => renderer = null);
   return renderer;
 }
 
-async function readPackageFile(specifier: string): Promise<Uint8Array> {
-  const url = import.meta.resolve(specifier);
+async function readPackageFile(file: _PackageFile): Promise<Uint8Array> {
+  const { specifier } = file;
+  const url = file.resolve();
   if (!url.startsWith("file:")) {
     throw new Error(`Cannot render PNG: ${specifier} resolved to ${url}, not a file (run with nodeModulesDir "auto")`);
   }
@@ -50,8 +74,7 @@ async function readPackageFile(specifier: string): Promise<Uint8Array> {
     return await Deno.readFile(new URL(url));
   } catch {
     // A package no module imports may not be in node_modules yet: importing its package.json installs it.
-    const pkg = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
-    await import(`${pkg}/package.json`, { with: { type: "json" } }).catch(() => {});
+    await file.install().catch(() => {});
   }
   try {
     return await Deno.readFile(new URL(url));
