@@ -13,13 +13,17 @@ import {
   type EvalResult,
   evaluate,
   type EvaluateOptions,
+  exportRunToTensorboard,
+  findRunDir,
   formatTable,
   listMetrics,
   loadMetricPlugin,
   parseKeyValues,
   parseTaskArgs,
+  readRunConfig,
   runTask,
 } from "../mod.ts";
+import { join } from "node:path";
 
 const HELP = `Usage: deno task eval run=RUN_ID [key=value ...]
        deno task eval predictions=FILE.jsonl [key=value ...]
@@ -157,12 +161,31 @@ async function main(): Promise<number> {
     generation: { samples: kv.num("samples", 8), maxNewTokens: kv.num("max_new_tokens", 200), seed: kv.num("seed", 0) },
   };
   const t0 = performance.now();
+  // The trackers: eval/ in the run folder, and the run's TensorBoard file (rebuilt with the results) if it has one on.
+  let tensorboard: string | null = null;
   if (kv.has("predictions")) options.predictions = kv.get("predictions")!;
   else {
     options.run = kv.get("run")!;
-    console.error(`codex eval: run ${options.run}, checkpoint ${options.checkpoint ?? "best"}`);
+    const runDir = await findRunDir(options.runsDir ?? "artifacts/runs", options.run);
+    let tb = "";
+    if ((await readRunConfig(runDir)).tracking.tensorboard) {
+      const status = JSON.parse(await Deno.readTextFile(join(runDir, "run.json"))).status;
+      tensorboard = status === "running" ? null : runDir;
+      tb = `, tensorboard ${status === "running" ? "off (the run is still running)" : join(runDir, "tb")}`;
+    }
+    console.error(
+      `codex eval: run ${options.run}, checkpoint ${options.checkpoint ?? "best"}\n` +
+        `  trackers ndjson ${join(runDir, "eval")}${tb}`,
+    );
   }
   const result = await evaluate(options);
+  if (tensorboard) {
+    try {
+      await exportRunToTensorboard(tensorboard);
+    } catch (err) {
+      console.warn(`warning: ${(err as Error).message}; the results are in ${result.dir}/`);
+    }
+  }
   console.log(show(result));
   const b = result.bootstrap;
   const intervals = b ? `${b.level * 100}% ${b.method} intervals, ${b.samples} resamples` : "no intervals";

@@ -1,6 +1,7 @@
 // `deno task eval` as users run it, with the task's own permissions.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readEventDir } from "../lib/telemetry/testdata/read_tfevents.ts";
 import { root, taskCommand, testRunsDir } from "./_task.ts";
 
 const run = (args: string[]) => taskCommand("eval", args).output();
@@ -73,6 +74,15 @@ Deno.test("train and eval tasks: a classifier on a local JSONL file with its own
   const ev = await taskCommand("eval", [`run=${run}`, `out_dir=${dir}`]).output();
   assert.equal(ev.code, 0, new TextDecoder().decode(ev.stderr));
   assert.match(new TextDecoder().decode(ev.stdout), /accuracy +1\.0000/);
+  // The banner names the trackers; the run's TensorBoard file gains the results.
+  const tbDir = join(root, dir, run!, "tb");
+  assert.ok(
+    new TextDecoder().decode(ev.stderr).includes(
+      `trackers ndjson ${join(dir, run!, "eval")}, tensorboard ${join(dir, run!, "tb")}`,
+    ),
+  );
+  const tags = new Set((await readEventDir(tbDir)).events.map((e) => e.kind === "version" ? "" : e.tag));
+  for (const t of ["config", "train/loss", "val/loss", `eval/${file}/test/accuracy`]) assert.ok(tags.has(t), t);
 
   // Without the field names the file's records have no "text": one line naming the file, the record and its fields.
   const bad = await taskCommand("train", [
