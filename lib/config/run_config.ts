@@ -192,7 +192,8 @@ export const RunConfigSchema: z.ZodType<RunConfig> = (z.strictObject({
     r: nonNegInt,
     alpha: positive,
     dropout: z.number().min(0).lt(1),
-    targets: z.string().min(1),
+    // A list (`lora.targets=[attn.c_attn,mlp.c_fc]`) or one comma-separated string.
+    targets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).transform((a) => a.join(","))]),
   }),
   sample: z.strictObject({
     max_new_tokens: nonNegInt,

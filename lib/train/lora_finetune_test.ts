@@ -25,7 +25,7 @@ Deno.test("LoRA fine-tune: init_from a run, only adapters change, adapters saved
     `init_from=${base.run_id}`,
     "lora.r=4",
     "lora.alpha=8",
-    "lora.targets=attn.c_attn,mlp.c_fc",
+    "lora.targets='attn.c_attn,mlp.c_fc'", // quoted: an unquoted a,b is a sweep (Hydra refuses it without -m)
     "lora.dropout=0.1",
     "train.lr=1e-2",
   ]);
