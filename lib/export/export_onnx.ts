@@ -102,7 +102,7 @@ export async function exportOnnx(run: string, options: ExportOnnxOptions = {}): 
     _fail(
       runId,
       `its model ${name} is ${
-        family ? `a ${family} model` : "not in the model registry"
+        family ? `of the ${family} family` : "not in the model registry"
       }; ONNX export supports the gpt family only (${gpts.join(", ")})`,
     );
   }

@@ -200,7 +200,7 @@ Deno.test("exportOnnx: an unknown run, a non-GPT run, a too-long seq and an unkn
   await assert.rejects(
     exportOnnx(other, { outDir }),
     oneLine(
-      /^Cannot export run lstm-run: its model char-lstm is a lstm model; ONNX export supports the gpt family only \(gpt-/,
+      /^Cannot export run lstm-run: its model char-lstm is of the lstm family; ONNX export supports the gpt family only \(gpt-/,
     ),
   );
 });
