@@ -18,6 +18,7 @@ import {
   createModel,
   createOptimizer,
   DataParallel,
+  DEFAULT_CONFIG,
   gradientNorm,
   initBackend,
   type LanguageModel,
@@ -63,14 +64,7 @@ async function msPerStep(
 ): Promise<number> {
   await initBackend(backend);
   const m = createModel(model.name, model.config, new Rng(1)) as LanguageModel;
-  const opt = createOptimizer(m.params, {
-    optimizer: "adamw",
-    beta1: 0.9,
-    beta2: 0.99,
-    eps: 1e-8,
-    momentum: 0,
-    weight_decay: 0.1,
-  });
+  const opt = createOptimizer(m.params, DEFAULT_CONFIG.train); // AdamW, betas 0.9/0.99, decay 0.1
   const dp = await DataParallel.start(workers, model.name, model.config, backend);
   const b = randomBatch(model.batch, model.time, model.config.vocab_size, 2);
   const step = async () => {

@@ -15,6 +15,13 @@ function config(out: string, extra: string[]): RunConfig {
 
 const losses = trainLosses;
 
+/** A seeded batch of 4 x 8 tokens for a vocabulary of 11. */
+function tinyBatch() {
+  const rng = new Rng(2);
+  const ids = () => Int32Array.from({ length: 32 }, () => rng.int(11));
+  return { x: ids(), y: ids(), batch: 4, time: 8 };
+}
+
 Deno.test("data parallel: 2 workers match 1 worker's losses, repeat exactly, and resume exactly", async () => {
   const out = await Deno.makeTempDir({ prefix: "codex-dp-test-" });
   const one = await trainLanguageModel(await config(out, ["train.workers=1"]));
@@ -52,13 +59,7 @@ Deno.test("data parallel: no tensors leak on either side over many steps", async
   const cfg = { vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 };
   const model = createModel("gpt-nano", cfg, new Rng(1)) as LanguageModel;
   const dp = await DataParallel.start(2, "gpt-nano", cfg, "wasm");
-  const rng = new Rng(2);
-  const b = {
-    x: Int32Array.from({ length: 32 }, () => rng.int(11)),
-    y: Int32Array.from({ length: 32 }, () => rng.int(11)),
-    batch: 4,
-    time: 8,
-  };
+  const b = tinyBatch();
   const counts: number[] = [], remote: number[] = [];
   for (let i = 0; i < 6; i++) {
     const r = await dp.gradients(model, b, 1, 0);
@@ -82,21 +83,8 @@ Deno.test({
     const dp = await DataParallel.start(2, "gpt-nano", cfg, "native");
     assert.ok(dp.native, "a GPT without dropout takes the fused native step");
     assert.equal(dp.workers.length, 0, "and needs no worker replicas");
-    const opt = createOptimizer(model.params, {
-      optimizer: "adamw",
-      beta1: 0.9,
-      beta2: 0.99,
-      eps: 1e-8,
-      momentum: 0,
-      weight_decay: 0.1,
-    });
-    const rng = new Rng(2);
-    const b = {
-      x: Int32Array.from({ length: 32 }, () => rng.int(11)),
-      y: Int32Array.from({ length: 32 }, () => rng.int(11)),
-      batch: 4,
-      time: 8,
-    };
+    const opt = createOptimizer(model.params, DEFAULT_CONFIG.train);
+    const b = tinyBatch();
     const counts: number[] = [];
     let first = 0, last = 0;
     for (let i = 0; i < 1000; i++) {
