@@ -61,6 +61,8 @@ export interface ExportOnnxResult {
   config: GptConfig;
   /** The sequence axis: a fixed length or `dynamic`. */
   seq: number | "dynamic";
+  /** The LoRA-adapted layers folded into their base weights (empty for a full-weight run). */
+  loraMerged: string[];
   /** `hugging-face` when tokenizer.json is in Hugging Face's format, else `codex` (word-level tokenizers). */
   tokenizerFormat: "hugging-face" | "codex";
 }
@@ -106,9 +108,6 @@ export async function exportOnnx(run: string, options: ExportOnnxOptions = {}): 
       }; ONNX export supports the gpt family only (${gpts.join(", ")})`,
     );
   }
-  if (cfg.lora.r > 0) {
-    _fail(runId, `it is a LoRA fine-tune (lora.r ${cfg.lora.r}); export supports full-weight GPT runs only`);
-  }
   const tokenizer = await loadTokenizer(join(runDir, "tokenizer.json"));
   const config = resolveModelConfig(name, { ...keys, vocab_size: tokenizer.vocabSize } as Partial<ModelConfig>) as
     & ModelConfig
@@ -123,6 +122,11 @@ export async function exportOnnx(run: string, options: ExportOnnxOptions = {}): 
     const t = ckpt.weights.get(param);
     if (!t) _fail(runId, `checkpoint ${ckpt.name} has no tensor ${param}`);
     weights.set(param, t.data);
+  }
+  // A LoRA fine-tune: fold each adapter into its base weight, as Lora.merge does.
+  const merged = mergeLoraWeights(weights, ckpt.weights, cfg.lora.alpha / cfg.lora.r);
+  if (merged.length === 0 && cfg.lora.r > 0) {
+    _fail(runId, `checkpoint ${ckpt.name} has no LoRA adapters (lora.r ${cfg.lora.r})`);
   }
   const g = buildGptGraph(config, {
     mode: "logits",
@@ -144,6 +148,7 @@ export async function exportOnnx(run: string, options: ExportOnnxOptions = {}): 
       run_id: runId,
       checkpoint: ckpt.name,
       step: ckpt.step,
+      ...(merged.length ? { lora_merged: merged, lora_scale: cfg.lora.alpha / cfg.lora.r } : {}),
       tokenizer: tokenizer.type,
       tokenizer_format: tok.format,
       onnx: {
@@ -174,8 +179,60 @@ export async function exportOnnx(run: string, options: ExportOnnxOptions = {}): 
       dropout: config.dropout,
     },
     seq,
+    loraMerged: merged,
     tokenizerFormat: tok.format,
   };
+}
+
+/**
+ * Folds LoRA adapters into base weights: for every layer `L` with
+ * `L.lora_A.weight` (`[in, r]`) and `L.lora_B.weight` (`[r, out]`) among
+ * `tensors`, `weights[L.weight]` (`[in, out]`) becomes a new array
+ * `W + scale * A @ B`. Returns the layers merged.
+ *
+ * @example
+ * ```ts
+ * import { mergeLoraWeights } from "./export_onnx.ts";
+ * const weights = new Map([["l.weight", new Float32Array([1, 0, 0, 1])]]);
+ * const tensors = new Map([
+ *   ["l.lora_A.weight", { shape: [2, 1], data: new Float32Array([1, 2]) }],
+ *   ["l.lora_B.weight", { shape: [1, 2], data: new Float32Array([3, 4]) }],
+ * ]);
+ * const merged = mergeLoraWeights(weights, tensors, 0.5);
+ * if (merged.join() !== "l" || weights.get("l.weight")!.join() !== "2.5,2,3,5") throw new Error("bad merge");
+ * ```
+ */
+export function mergeLoraWeights(
+  weights: Map<string, Float32Array>,
+  tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  scale: number,
+): string[] {
+  const merged: string[] = [];
+  for (const [name, a] of tensors) {
+    if (!name.endsWith(".lora_A.weight")) continue;
+    const layer = name.slice(0, -".lora_A.weight".length);
+    const b = tensors.get(`${layer}.lora_B.weight`);
+    const w = weights.get(`${layer}.weight`);
+    if (!b || !w) throw new TypeError(`Cannot merge LoRA: ${layer} has no lora_B.weight or no base weight`);
+    const [nIn, r] = a.shape as [number, number];
+    const nOut = b.shape[1]!;
+    if (b.shape[0] !== r || w.length !== nIn * nOut) {
+      throw new TypeError(
+        `Cannot merge LoRA: ${layer} has A [${a.shape}], B [${b.shape}] and a base of ${w.length} values`,
+      );
+    }
+    const out = Float32Array.from(w);
+    for (let i = 0; i < nIn; i++) {
+      for (let k = 0; k < r; k++) {
+        const aik = a.data[i * r + k]! * scale;
+        if (aik === 0) continue;
+        for (let j = 0; j < nOut; j++) out[i * nOut + j]! += aik * b.data[k * nOut + j]!;
+      }
+    }
+    weights.set(`${layer}.weight`, out);
+    merged.push(layer);
+  }
+  return merged;
 }
 
 function _gpt2Config(c: GptConfig, name: string, tok: Tokenizer): Record<string, unknown> {

@@ -3,7 +3,10 @@
 // python3-onnx is installed, and refuse bad input with one-line errors.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NativeSession, nativeStatus, tf } from "../backend/mod.ts";
+import { initBackend, NativeSession, nativeStatus, tf } from "../backend/mod.ts";
+import { CheckpointManager } from "../checkpoint/mod.ts";
+import { Gpt, type GptConfig, Lora } from "../models/mod.ts";
+import { Rng } from "../random/mod.ts";
 import { loadTokenizer } from "../tokenizers/mod.ts";
 import { loadRunModel, trainLanguageModel } from "../train/mod.ts";
 import { tinyConfig } from "../train/_testing.ts";
@@ -203,4 +206,50 @@ Deno.test("exportOnnx: an unknown run, a non-GPT run, a too-long seq and an unkn
       /^Cannot export run lstm-run: its model char-lstm is of the lstm family; ONNX export supports the gpt family only \(gpt-/,
     ),
   );
+});
+
+Deno.test({
+  name:
+    "exportOnnx: a LoRA fine-tune is exported with its adapters merged, matching the adapted tfjs model within 1e-4",
+  ignore: skipNative,
+  fn: async () => {
+    const { outDir, runId } = await tinyRun();
+    const ft = await trainLanguageModel(tinyConfig(outDir, [
+      `init_from=${runId}`,
+      "lora.r=4",
+      "lora.alpha=8",
+      "lora.targets='attn.c_attn,mlp.c_fc'",
+      "train.lr=1e-2",
+      "train.max_steps=10",
+      "train.eval_interval=10",
+      "sample.max_new_tokens=5",
+    ]));
+    const r = await exportOnnx(ft.run_id, { outDir, out: join(outDir, "onnx-lora") });
+    assert.equal(r.loraMerged.length, 2 * 3, "2 targets x 3 layers");
+    // The reference: the base model with the checkpoint's adapters attached (unmerged), on the cpu backend.
+    await initBackend("cpu");
+    const ckpt = (await new CheckpointManager(join(ft.dir, "checkpoints")).loadNamed(r.checkpoint))!;
+    const base = new Map([...ckpt.weights].filter(([k]) => !k.includes(".lora_")).map(([k, t]) => [k, t.data]));
+    const model = new Gpt({ ...r.config } as GptConfig, base);
+    const lora = Lora.apply(model, { r: 4, alpha: 8, targets: ["attn.c_attn", "mlp.c_fc"] }, new Rng(0));
+    for (const [name, v] of lora.params()) v.assign(tf.tensor(ckpt.weights.get(name)!.data, v.shape));
+    assert.ok(ckpt.weights.get("h.0.mlp.c_fc.lora_B.weight")!.data.some((v) => v !== 0), "B has trained");
+    const rows = [[3, 1, 4, 1, 5, 9, 2, 6], [2, 7, 1, 8, 2, 8, 1, 8]];
+    const ref = tf.tidy(() => model.logits(Int32Array.from(rows.flat()), 2, 8).dataSync());
+    const plain = tf.tidy(() => {
+      lora.merge();
+      return model.logits(Int32Array.from(rows.flat()), 2, 8).dataSync();
+    });
+    lora.dispose();
+    model.dispose();
+    const session = new NativeSession(await Deno.readFile(r.modelPath), { label: "exported lora gpt" });
+    const out = session.run({ input_ids: ids(rows) }, ["logits"]).logits!;
+    session.dispose();
+    const d = maxDiff(out.data as Float32Array, ref);
+    assert.ok(d < 1e-4, `max abs logit difference ${d}`);
+    assert.ok(maxDiff(plain, ref) < 1e-4, "tfjs merged and unmerged agree");
+    const config = JSON.parse(await Deno.readTextFile(join(r.dir, "config.json")));
+    assert.equal(config.codex.lora_scale, 2);
+    assert.equal(config.codex.lora_merged.length, 6);
+  },
 });

@@ -11,6 +11,7 @@ export {
   type ExportOnnxOptions,
   type ExportOnnxResult,
   huggingFaceTokenizerJson,
+  mergeLoraWeights,
   ONNX_INPUT,
   ONNX_OPSETS,
   ONNX_OUTPUT,
