@@ -312,9 +312,10 @@ class GptGraphBuilder {
  * and for `loss`/`train` also `targets` (int64 `[B*T]`) and `scale` (float
  * scalar: the loss and its gradients are multiplied by it). Outputs:
  * `loss`, `logits`, and in `train` mode `grad:<name>` for every parameter.
- * With `io: "batched"` or `"dynamic"` (logits mode), the input is
- * `input_ids` (int64 `[batch, time]`) and the output `logits`
- * (`[batch, time, V]`), as Hugging Face's exported models name them.
+ * With `io: "batched"` (logits mode), the input is `input_ids` (int64
+ * `[batch, time]`) and the output `logits` (`[batch, time, V]`), as Hugging
+ * Face's exported models name them; `dynamic` makes the batch axis, or both
+ * axes, symbolic.
  *
  * @example
  * ```ts
