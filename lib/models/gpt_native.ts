@@ -115,6 +115,38 @@ export class GptNative {
     };
   }
 
+  /**
+   * As {@linkcode GptNative.gradients}, but ONNX Runtime writes each gradient
+   * straight into `into` (in `gptParamShapes` order; views into another heap,
+   * such as tfjs's wasm memory, work) and only the loss is returned.
+   */
+  gradientsInto(
+    weights: readonly Float32Array[],
+    into: readonly Float32Array[],
+    x: Int32Array,
+    y: Int32Array,
+    B: number,
+    T: number,
+    scale: number,
+  ): number {
+    this.#check(x, B, T);
+    const { session, outputs } = this.#session({ batch: B, time: T, mode: "train" });
+    const feeds = this.#feeds(weights, x);
+    feeds.targets = ids(y);
+    feeds.scale = { type: "float32", data: new Float32Array([scale]), dims: [] };
+    const loss = new Float32Array(1);
+    const out: Record<string, NativeTensor> = { loss: { type: "float32", data: loss, dims: [] } };
+    this.#shapes.forEach(([name, dims], i) => {
+      const data = into[i]!;
+      if (data.length !== dims.reduce((a, b) => a * b, 1)) {
+        throw new TypeError(`Cannot run gpt natively: the gradient buffer for ${name} has ${data.length} values`);
+      }
+      out[outputs[i + 1]!] = { type: "float32", data, dims };
+    });
+    session.runInto(feeds, out);
+    return loss[0]!;
+  }
+
   /** Mean cross-entropy of `y` given `x`. */
   loss(weights: readonly Float32Array[], x: Int32Array, y: Int32Array, B: number, T: number): number {
     this.#check(x, B, T);

@@ -107,3 +107,22 @@ Deno.test({
     native.dispose();
   },
 });
+
+Deno.test({
+  name: "GptNative: gradientsInto writes the same gradients into caller buffers and returns the loss",
+  ignore: skip,
+  fn: () => {
+    const { weights, x, y } = setup(2, 16);
+    const w = [...weights.values()];
+    const native = new GptNative(cfg);
+    const r = native.gradients(w, x, y, 2, 16, 0.5);
+    const into = w.map((t) => new Float32Array(t.length).fill(NaN));
+    assert.equal(native.gradientsInto(w, into, x, y, 2, 16, 0.5), r.loss);
+    into.forEach((g, i) => assert.deepEqual(g, r.grads[i], `gradient ${i}`));
+    assert.throws(
+      () => native.gradientsInto(w, into.slice(0, -1).concat([new Float32Array(1)]), x, y, 2, 16, 1),
+      /the gradient buffer for ln_f.bias has 1 values/,
+    );
+    native.dispose();
+  },
+});
