@@ -8,7 +8,7 @@
 import { listDatasets, loadText } from "../data/mod.ts";
 import { getMetric, listMetrics } from "../eval/mod.ts";
 import { createModel, listModels, resolveModelConfig } from "../models/mod.ts";
-import { checkRecord, mlflowOptionsFromEnv, SCHEMA_VERSION } from "../telemetry/mod.ts";
+import { checkRecord, crc32c, mlflowOptionsFromEnv, scalarRecord, SCHEMA_VERSION } from "../telemetry/mod.ts";
 import { loadTokenizer, TOKENIZER_NAMES, TOKENIZER_TYPES, trainTokenizer } from "../tokenizers/mod.ts";
 import type { FindingInput } from "./finding.ts";
 
@@ -72,7 +72,8 @@ async function _check(
  * - tokenizers: each named encoding loads (`gpt2`) and each trainable type
  *   trains on a sentence and round-trips it;
  * - metrics: the name resolves to a metric with a `compute` function;
- * - trackers: `ndjson` (every run: its record layout checks) and `mlflow`
+ * - trackers: `ndjson` (every run: its record layout checks), `tensorboard`
+ *   (CRC-32C gives its check value and a scalar event frames) and `mlflow`
  *   (options parse from a tracking URI; on when `MLFLOW_TRACKING_URI` is set).
  *
  * @example
@@ -162,6 +163,12 @@ export async function checkRegistries(options: CheckRegistriesOptions = {}): Pro
       });
       if (problems.length) throw new Error(`Cannot write records: ${problems.join("; ")}`);
       return "always on: run folder NDJSON";
+    }),
+    await _check("trackers", "tensorboard", () => {
+      const crc = crc32c(new TextEncoder().encode("123456789"));
+      if (crc !== 0xe3069283) throw new Error(`Cannot write event files: CRC-32C("123456789") is ${crc.toString(16)}`);
+      if (scalarRecord("train/loss", 1, 1, 0).length < 16) throw new Error("Cannot write event files: a short record");
+      return "on with tracking.tensorboard (default): runs/<id>/tb/events.out.tfevents.*";
     }),
     await _check("trackers", "mlflow", () => {
       const o = mlflowOptionsFromEnv(new Map([["MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"]]));

@@ -31,7 +31,7 @@ Deno.test("checkRegistries: every registry's entries, small models built, an ent
   assert.deepEqual(names("datasets"), ["first-names", "moby-dick", "sotu", "spam-assassin"]);
   assert.deepEqual(names("tokenizers"), ["bpe", "char", "gpt2", "word", "wordpiece"]);
   assert.ok(names("metrics").includes("accuracy") && names("metrics").includes("perplexity"));
-  assert.deepEqual(names("trackers"), ["mlflow", "ndjson"]);
+  assert.deepEqual(names("trackers"), ["mlflow", "ndjson", "tensorboard"]);
   const detail = (name: string) => entries.find((e) => e.name === name)?.detail;
   assert.equal(detail("gpt-nano"), "gpt, language-modeling, 91,968 params, built");
   assert.equal(detail("gpt2"), "gpt, language-modeling, 124,439,808 params");
