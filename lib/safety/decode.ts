@@ -49,13 +49,57 @@ const ENTITIES: Record<string, string> = {
 };
 
 // Encoded units, each found by its own regex (a literal first character keeps them fast): escapes,
-// entities, runs of %XX, base64 runs.
+// entities, runs of %XX; base64 runs are found by `base64Runs` (one pass, shared with the rules that
+// only match inside such runs).
 const UNITS = [
   /\\u\{[0-9a-fA-F]{1,6}\}|(?:\\u[0-9a-fA-F]{4}){1,512}|(?:\\x[0-9a-fA-F]{2}){1,512}/g,
   /&#[0-9]{1,7};?|&#[xX][0-9a-fA-F]{1,6};?|&[a-zA-Z]{2,8};/g,
   /(?:%[0-9a-fA-F]{2}){1,512}/g,
-  /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,8192}={0,2}/g,
 ];
+const UNIT_FIRST = ["\\", "&", "%"];
+
+const B64 = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-") B64[c.charCodeAt(0)] = 1;
+
+/**
+ * Maximal runs of base64-alphabet characters (`[A-Za-z0-9+/_-]`, standard and URL-safe) at least
+ * `min` long, as `[start, end)` pairs in one flat array: a character loop, much cheaper than a regex
+ * that tries every position.
+ *
+ * @example
+ * ```ts
+ * import { base64Runs } from "./decode.ts";
+ * const runs = base64Runs("a c2VjcmV0IHRva2VuIGhlcmU= b", 16);
+ * if (runs.join() !== "2,25") throw new Error(runs.join()); // the padding is not part of the run
+ * ```
+ */
+export function base64Runs(text: string, min: number): number[] {
+  const out: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128 || !B64[c]) continue;
+    const start = i;
+    for (i++; i < n && (c = text.charCodeAt(i)) < 128 && B64[c]; i++);
+    if (i - start >= min) out.push(start, i);
+  }
+  return out;
+}
+
+const MAX_BASE64_UNIT = 8192;
+
+/** The base64 units the decoder tries (as `(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,8192}={0,2}` would match). */
+function _base64Units(text: string, runs: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < runs.length; k += 2) {
+    const a = runs[k]!, b = runs[k + 1]!;
+    if (b - a < 16) continue;
+    let end = Math.min(b, a + MAX_BASE64_UNIT);
+    if (end === b) { for (let e = 0; e < 2 && text.charCodeAt(end) === 61; e++) end++; }
+    out.push([a, end]);
+  }
+  return out;
+}
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
 
@@ -124,6 +168,15 @@ export function decodeUnit(unit: string): string | null {
   } catch {
     return null;
   }
+  // Printable characters come only from printable ASCII bytes, and any decoding yields at least one
+  // character per four other bytes: too few printable bytes can never pass (and need no decoder,
+  // whose failures on random bytes cost an exception each).
+  let p = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13) p++;
+  }
+  if (p < 8 || p < 0.95 * (p + (raw.length - p - 3) / 4)) return null; // (a BOM decodes to nothing)
   const text = _decodeBytes(Uint8Array.from(raw, (ch) => ch.charCodeAt(0)));
   return text.length >= 8 && _printable(text) ? text : null;
 }
@@ -144,14 +197,21 @@ const WINDOW = 256;
  * if (seg.start[4] !== 4 || seg.end[4] !== 16 || seg.decoded[4] !== 1 || seg.decoded[0] !== 0) throw new Error("spans");
  * ```
  */
-export function decodedSegments(original: string, depth = 2): DecodedSegment[] {
+export function decodedSegments(original: string, depth = 2, runs?: number[]): DecodedSegment[] {
   const found: Array<{ a: number; b: number; text: string }> = [];
-  for (const re of UNITS) {
+  for (const [k, re] of UNITS.entries()) {
+    // Each unit starts with its character: a text without it needs no regex pass.
+    if (!original.includes(UNIT_FIRST[k]!)) continue;
     re.lastIndex = 0;
     for (const m of original.matchAll(re)) {
       const text = decodeUnit(m[0]);
       if (text !== null && text !== m[0]) found.push({ a: m.index!, b: m.index! + m[0].length, text });
     }
+  }
+  for (const [a, b] of _base64Units(original, runs ?? base64Runs(original, 16))) {
+    const unit = original.slice(a, b);
+    const text = decodeUnit(unit);
+    if (text !== null && text !== unit) found.push({ a, b, text });
   }
   if (!found.length) return [];
   found.sort((x, y) => x.a - y.a);

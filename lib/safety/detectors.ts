@@ -142,6 +142,42 @@ function _jwtDetector(text: string): DetectorHit[] {
   return hits;
 }
 
+/**
+ * For each secretlint rule, literals one of which every text it reports on contains (each of its regexes
+ * starts with or contains one, case-sensitively; read from the preset's source, 13.1.0): a text without
+ * any of them cannot match, so the rule need not run. `gcp` reports only on `.json`/`.p12` files (never
+ * here) and is left ungated.
+ */
+export const DETECTOR_GATES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  "secretlint/aws": ["SECRET", "secret", "Secret"],
+  "secretlint/privatekey": ["-----BEGIN"],
+  "secretlint/npm": ["npm_", ":x-oauth-basic@github"],
+  "secretlint/basicauth": ["://"],
+  "secretlint/slack": ["xoxb-", "xoxp-", "xapp-", "xoxa-", "xoxo-", "xoxr-", "://"],
+  "secretlint/sendgrid": ["SG."],
+  "secretlint/shopify": ["shppa_", "shpca_", "shpat_", "shpss_"],
+  "secretlint/stripe": ["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
+  "secretlint/github": ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+  "secretlint/gitlab": ["glpat-"],
+  "secretlint/grafana": ["glc_", "glsa_"],
+  "secretlint/openai": ["T3BlbkFJ"],
+  "secretlint/anthropic": ["sk-ant-api0"],
+  "secretlint/groq": ["gsk_"],
+  "secretlint/huggingface": ["hf_"],
+  "secretlint/linear": ["lin_api_"],
+  "secretlint/notion": ["ntn_"],
+  "secretlint/1password": ["ops_ey"],
+  "secretlint/database-connection-string": ["://"],
+  "secretlint/hashicorp-vault": ["hvs.", "hvb.", "hvr."],
+  "secretlint/vercel": ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
+  "secretlint/databricks": ["dapi"],
+  "secretlint/docker": ["dckr_pat_"],
+  "secretlint/figma": ["figd_"],
+  "secretlint/cloudflare": ["cfk_", "cfut_", "cfat_"],
+  "secretlint/tailscale": ["tskey-"],
+  "codex/jwt": ["eyJ"],
+});
+
 function _shortName(id: string): string {
   return id.replace(/^@secretlint\/secretlint-rule-/, "");
 }

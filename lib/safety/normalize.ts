@@ -91,7 +91,7 @@ export function originalSpan(view: TextView, a: number, b: number): [number, num
 
 // The characters a view changes: invisible ones, homoglyphs, those NFKC rewrites (found once, on first
 // use, by normalising every BMP character: ~3,000 of them) and astral characters (surrogate pairs).
-// Everything else (ASCII, an em dash, a curly quote) maps to itself: a fast regex finds the non-ASCII
+// Everything else (ASCII, an em dash, a curly quote) maps to itself: a character loop finds the non-ASCII
 // characters and a table says whether each one changes.
 let _changes: Uint8Array | undefined;
 function _changeTable(): Uint8Array {
@@ -109,8 +109,27 @@ function _changeTable(): Uint8Array {
   return _changes = t;
 }
 const _normCache = new Map<number, string>();
-const NON_ASCII = /[^\x00-\x7f]/g;
-const NON_ASCII_OR_BREAK = /[^\x00-\x09\x0b\x0c\x0e-\x7f]/g;
+
+/**
+ * The index of the next character from `i` that the table marks (or a line break, when lines are
+ * joined), or the length: a tight character loop (unchanged non-ASCII characters, such as em dashes
+ * and curly quotes, stay in the plain run).
+ */
+function _nextChange(s: string, i: number, joinLines: boolean, changes: Uint8Array): number {
+  const n = s.length;
+  if (joinLines) {
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80 ? c === 10 || c === 13 : changes[c] === 1) return i;
+    }
+    return n;
+  }
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 && changes[c] === 1) return i;
+  }
+  return n;
+}
 
 function _lowerSameLength(text: string): string {
   const l = text.toLowerCase();
@@ -157,7 +176,7 @@ const EMPTY_I32 = new Int32Array(0), EMPTY_U8 = new Uint8Array(0);
  * ```
  */
 export function normalizedView(original: string, joinLines = false): TextView {
-  const ascii = !/[^\x00-\x7f]/.test(original);
+  const ascii = !/[\u0080-\uffff]/.test(original);
   if (ascii && !(joinLines && /[\r\n]/.test(original))) {
     // Plain ASCII: the view is the original.
     return _withLazyLower({
@@ -172,9 +191,14 @@ export function normalizedView(original: string, joinLines = false): TextView {
     // ASCII with line breaks to drop: one piece per line.
     const at: number[] = [], from: number[] = [], parts: string[] = [];
     let len = 0;
-    for (const m of original.matchAll(/[^\r\n]+/g)) {
-      at.push(len), from.push(m.index!), parts.push(m[0]);
-      len += m[0].length;
+    for (let i = 0; i < original.length;) {
+      let j = i;
+      while (j < original.length && original.charCodeAt(j) !== 10 && original.charCodeAt(j) !== 13) j++;
+      if (j > i) {
+        at.push(len), from.push(i), parts.push(original.slice(i, j));
+        len += j - i;
+      }
+      i = j + 1;
     }
     return new _View(
       parts.join(""),
@@ -184,7 +208,6 @@ export function normalizedView(original: string, joinLines = false): TextView {
       new Uint8Array(at.length),
     );
   }
-  const special = joinLines ? NON_ASCII_OR_BREAK : NON_ASCII;
   const changes = _changeTable();
   const at: number[] = [], from: number[] = [], replaced: number[] = [], sizes: number[] = [];
   const parts: string[] = [];
@@ -198,15 +221,8 @@ export function normalizedView(original: string, joinLines = false): TextView {
     }
   };
   for (;;) {
-    special.lastIndex = i;
-    const m = special.exec(original);
-    if (!m) break;
-    i = m.index;
-    const unit = original.charCodeAt(i);
-    if (unit >= 0x80 && !changes[unit]) {
-      i++; // unchanged: stays in the plain run
-      continue;
-    }
+    i = _nextChange(original, i, joinLines, changes);
+    if (i >= n) break;
     const cp = original.codePointAt(i)!;
     const size = cp > 0xffff ? 2 : 1;
     let mapped = _normCache.get(cp);
@@ -232,6 +248,16 @@ export function normalizedView(original: string, joinLines = false): TextView {
     }
     i += size;
     runStart = i;
+  }
+  if (runStart === 0) {
+    // Nothing changed (non-ASCII text without look-alikes or line breaks to drop): the view is the original.
+    return _withLazyLower({
+      text: original,
+      pieceAt: EMPTY_I32,
+      pieceFrom: EMPTY_I32,
+      pieceReplaced: EMPTY_U8,
+      pieceSize: EMPTY_U8,
+    });
   }
   flush(n);
   const text = parts.join("");

@@ -40,6 +40,12 @@ export interface SafetyRule {
    * around them, which keeps rules cheap on text that lacks them. Empty: patterns scan everything.
    */
   keywords: string[];
+  /**
+   * Patterns run only around runs of at least this many base64-alphabet characters (`[A-Za-z0-9+/_-]`,
+   * found by the decoder's scan), one character before and three after each: for rules whose matches
+   * lie inside such a run (plus up to two `=`), which keeps them cheap on long texts.
+   */
+  min_run?: number;
   /** A catch-all (high-entropy strings): its matches count only where no other rule matched. */
   fallback: boolean;
   /** This rule's own allow list, compared with the matched text (or its `secret` group). */
@@ -178,6 +184,11 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
         } (expected a number >= 0)`,
       );
     }
+    if (rule.min_run !== undefined && (!Number.isInteger(rule.min_run) || !((rule.min_run as number) >= 1))) {
+      throw new RangeError(
+        `Cannot load policy ${source}: ${where} has min_run ${JSON.stringify(rule.min_run)} (expected an integer >= 1)`,
+      );
+    }
     const ruleAllow = (rule.allow ?? {}) as Record<string, unknown>;
     return {
       id: rule.id,
@@ -191,6 +202,7 @@ export function compilePolicy(raw: unknown, source = "policy"): SafetyPolicy {
       detectors,
       ...(rule.validate ? { validate: rule.validate as "luhn" | "card" } : {}),
       ...(typeof rule.min_entropy === "number" ? { min_entropy: rule.min_entropy } : {}),
+      ...(typeof rule.min_run === "number" ? { min_run: rule.min_run } : {}),
       skip_placeholders: rule.skip_placeholders !== false,
       fallback: rule.fallback === true,
       keywords: list(rule.keywords, `${where} keywords`).map((k) => String(k).toLowerCase()).filter(Boolean),

@@ -7,11 +7,12 @@
  * @module
  */
 import { appendJsonLine, sha256Hex } from "../io/mod.ts";
-import { decodedSegments } from "./decode.ts";
-import { DETECTORS } from "./detectors.ts";
+import { base64Runs, decodedSegments } from "./decode.ts";
+import { DETECTOR_GATES, DETECTORS } from "./detectors.ts";
 import { isCardNumber, isPlaceholder, shannonEntropy } from "./filters.ts";
 import { luhn, normalizedView, normalizeLiteral, originalSpan, type TextView } from "./normalize.ts";
 import { defaultPolicyPath, loadPolicy, type SafetyPolicy, type SafetyRule, type Stage } from "./policy.ts";
+import { LiteralScanner } from "./prefilter.ts";
 
 /** One rule matching one span of the original text. */
 export interface SafetyMatch {
@@ -110,25 +111,47 @@ function bypassOn(policy: SafetyPolicy): boolean {
 }
 
 // A line break inside a token (a secret split across lines): no whitespace or punctuation on either side.
-const TOKEN_CHAR = /[A-Za-z0-9+/=_\u00c0-\uffff-]/;
+// (As /[A-Za-z0-9+/=_\u00c0-\uffff-]/, tested on character codes.)
 const JOIN_WINDOW = 256;
-const PROSE_BEFORE = /(?:^|[^A-Za-z0-9+/=_-])[a-z]{1,8}$/;
-const PROSE_AFTER = /^[a-z]{1,8}(?:[^A-Za-z0-9+/=_-]|$)/;
+const _TOKEN_ASCII = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") {
+  _TOKEN_ASCII[c.charCodeAt(0)] = 1;
+}
+const _tokenChar = (c: number) => c >= 0xc0 || (c < 128 && _TOKEN_ASCII[c] === 1);
+const _lowerLetter = (c: number) => c >= 97 && c <= 122;
+
+/** As /(?:^|[^A-Za-z0-9+/=_-])[a-z]{1,8}$/ on the (up to) eight characters ending at `end`. */
+function _proseBefore(text: string, end: number): boolean {
+  const start = Math.max(0, end - 7);
+  let j = end;
+  while (j >= start && _lowerLetter(text.charCodeAt(j))) j--;
+  if (j === end) return false;
+  if (j < start) return true;
+  const c = text.charCodeAt(j);
+  return c >= 128 || _TOKEN_ASCII[c] !== 1;
+}
+
+/** As /^[a-z]{1,8}(?:[^A-Za-z0-9+/=_-]|$)/ on the (up to) eight characters from `start`. */
+function _proseAfter(text: string, start: number): boolean {
+  const end = Math.min(text.length, start + 8);
+  let j = start;
+  while (j < end && _lowerLetter(text.charCodeAt(j))) j++;
+  if (j === start) return false;
+  if (j === end) return true;
+  const c = text.charCodeAt(j);
+  return c >= 128 || _TOKEN_ASCII[c] !== 1;
+}
 
 /** Windows around line breaks inside tokens, as views without line breaks; `offset` is where each starts. */
 function _joinedWindows(text: string): Array<{ view: TextView; offset: number; keys: Set<string> | null }> {
   const spans: Array<[number, number]> = [];
   const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
-    const before = i > 0 && text[i - 1] === "\r" ? i - 2 : i - 1;
+    const before = i > 0 && text.charCodeAt(i - 1) === 13 ? i - 2 : i - 1;
     if (before < 0 || i + 1 >= text.length) continue;
-    if (!TOKEN_CHAR.test(text[before]!) || !TOKEN_CHAR.test(text[i + 1]!)) continue;
+    if (!_tokenChar(text.charCodeAt(before)) || !_tokenChar(text.charCodeAt(i + 1))) continue;
     // Wrapped prose ("the whale\nwas") is not a split secret: skip breaks between lower-case words.
-    if (
-      PROSE_BEFORE.test(text.slice(Math.max(0, before - 7), before + 1)) && PROSE_AFTER.test(text.slice(i + 1, i + 9))
-    ) {
-      continue;
-    }
+    if (_proseBefore(text, before) && _proseAfter(text, i + 1)) continue;
     // From the third word before the break to the third after (at most JOIN_WINDOW each way):
     // enough for a token, a key = value pair or a PEM header split across lines.
     let a = before, b = i + 1;
@@ -147,17 +170,19 @@ function _joinedWindows(text: string): Array<{ view: TextView; offset: number; k
 
 const KEYWORD_WINDOW = 512;
 
-/** For each rule with keywords, merged windows around their occurrences, widened to whitespace. */
-function _keywordWindows(text: string, policy: SafetyPolicy): Map<SafetyRule, Array<[number, number]>> {
+/**
+ * For each rule with keywords, merged windows around their occurrences, widened to whitespace;
+ * `hits` are the keyword hits of {@linkcode LiteralScanner} (the same as the keyword regex's matches).
+ */
+function _keywordWindows(text: string, policy: SafetyPolicy, hits: number[]): Map<SafetyRule, Array<[number, number]>> {
   const out = new Map<SafetyRule, Array<[number, number]>>();
   const idx = _keywordIndex(policy);
   if (!idx) return out;
   for (const r of policy.rules) if (r.keywords.length) out.set(r, []);
-  idx.re.lastIndex = 0;
-  for (const m of text.matchAll(idx.re)) {
-    const h = m.index!;
+  for (let k = 0; k < hits.length; k += 2) {
+    const h = hits[k]!;
     const a = Math.max(0, h - KEYWORD_WINDOW), b = Math.min(text.length, h + KEYWORD_WINDOW);
-    for (const r of idx.rules.get(m[0].toLowerCase()) ?? []) {
+    for (const r of idx.rules.get(idx.scanner.keywords[hits[k + 1]!]!) ?? []) {
       const ws = out.get(r)!;
       const last = ws[ws.length - 1];
       if (last && a <= last[1]) last[1] = b;
@@ -174,6 +199,28 @@ function _keywordWindows(text: string, policy: SafetyPolicy): Map<SafetyRule, Ar
   return out;
 }
 
+/**
+ * Windows around the base64-alphabet runs at least `min` long (`runs` from `base64Runs` with a smaller
+ * or equal minimum): one character before a run and three after it (up to two `=` and what a lookahead
+ * sees), merged where they touch, so a pattern whose matches lie inside a run sees the same
+ * neighbours as in the whole text.
+ */
+function _runWindows(text: string, runs: number[], min: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (min < 16) {
+    // Shorter runs than the shared scan keeps: scan again.
+    runs = base64Runs(text, min);
+  }
+  for (let k = 0; k < runs.length; k += 2) {
+    if (runs[k + 1]! - runs[k]! < min) continue;
+    const a = Math.max(0, runs[k]! - 1), b = Math.min(text.length, runs[k + 1]! + 3);
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 interface _Candidate {
   rule: SafetyRule;
   start: number;
@@ -185,12 +232,16 @@ interface _Candidate {
   literal: boolean;
 }
 
-/** Scans one view; `map` turns view offsets into original spans. */
+/**
+ * Scans one view; `map` turns view offsets into original spans. A detector with gate literals runs
+ * only if one occurs in the text (`present`: those found by the one-pass scan of a long text).
+ */
 function _scan(
   text: string,
   rule: SafetyRule,
   map: (a: number, b: number) => [number, number] | null,
   out: _Candidate[],
+  present?: Set<string>,
 ): void {
   const add = (a: number, b: number, value: string, literal: boolean) => {
     if (b <= a) return;
@@ -201,19 +252,41 @@ function _scan(
   };
   const lits = _literalRegex(rule);
   if (lits) {
-    lits.lastIndex = 0;
-    for (const m of text.matchAll(lits)) add(m.index!, m.index! + m[0].length, m[0], true);
+    for (const m of _matches(lits, text)) add(m.index, m.index + m[0].length, m[0], true);
   }
   for (const re of rule.patterns) {
-    re.lastIndex = 0;
-    for (const m of text.matchAll(re)) {
+    for (const m of _matches(re, text)) {
       if (m[0].length === 0) continue;
-      add(m.index!, m.index! + m[0].length, m.groups?.secret ?? m[0], false);
+      add(m.index, m.index + m[0].length, m.groups?.secret ?? m[0], false);
     }
   }
   for (const name of rule.detectors) {
+    const gate = DETECTOR_GATES[name];
+    if (gate && !gate.some((l) => present ? present.has(l) : text.includes(l))) continue;
     for (const h of DETECTORS[name]!(text)) add(h.start, h.end, text.slice(h.start, h.end), false);
   }
+}
+
+/**
+ * The matches of a global regex, as `text.matchAll(re)` gives them, without the copy of the regex that
+ * matchAll makes on every call (which dominates on many small windows).
+ */
+function _matches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m);
+    if (m[0].length === 0) {
+      // As matchAll: step past an empty match (by a code point under the u or v flag).
+      const i = re.lastIndex;
+      const wide = (re.unicode || re.unicodeSets) && i < text.length && text.charCodeAt(i) >= 0xd800 &&
+        text.charCodeAt(i) <= 0xdbff && i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 &&
+        text.charCodeAt(i + 1) <= 0xdfff;
+      re.lastIndex = i + (wide ? 2 : 1);
+    }
+  }
+  re.lastIndex = 0;
+  return out;
 }
 
 const _literalCache = new WeakMap<SafetyRule, RegExp | null>();
@@ -230,7 +303,26 @@ function _literalRegex(rule: SafetyRule): RegExp | null {
   return re;
 }
 
-const _keywordCache = new WeakMap<SafetyPolicy, { re: RegExp; rules: Map<string, SafetyRule[]> } | null>();
+interface _KeywordIndex {
+  re: RegExp;
+  rules: Map<string, SafetyRule[]>;
+  /** Every keyword, and every gate literal of the policy's detectors, in one pass. */
+  scanner: LiteralScanner;
+}
+const _keywordCache = new WeakMap<SafetyPolicy, _KeywordIndex | null>();
+const _scannerCache = new WeakMap<SafetyPolicy, LiteralScanner>();
+
+/** The policy's keyword and gate-literal scanner (also for a policy without keywords). */
+function _scanner(policy: SafetyPolicy): LiteralScanner {
+  let s = _keywordIndex(policy)?.scanner ?? _scannerCache.get(policy);
+  if (!s) _scannerCache.set(policy, s = _newScanner(policy, []));
+  return s;
+}
+
+function _newScanner(policy: SafetyPolicy, keywords: string[]): LiteralScanner {
+  const gates = new Set(policy.rules.flatMap((r) => r.detectors.flatMap((d) => DETECTOR_GATES[d] ?? [])));
+  return new LiteralScanner(keywords, [...gates]);
+}
 
 /** Every rule's keywords as one case-insensitive regex, and which rules each keyword serves. */
 function _keywordIndex(policy: SafetyPolicy) {
@@ -243,7 +335,11 @@ function _keywordIndex(policy: SafetyPolicy) {
     for (const k of all) rules.set(k, policy.rules.filter((r) => r.keywords.some((x) => k.includes(x))));
     const keys = all.sort((a, b) => b.length - a.length);
     idx = keys.length
-      ? { re: new RegExp(keys.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"), rules }
+      ? {
+        re: new RegExp(keys.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"),
+        rules,
+        scanner: _newScanner(policy, keys),
+      }
       : null;
     _keywordCache.set(policy, idx);
   }
@@ -304,9 +400,12 @@ function _keep(whole: _Candidate, policy: SafetyPolicy, allowLiterals: string[])
 export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): SafetyMatch[] {
   const plain = normalizedView(text);
   const joined = _joinedWindows(text);
-  const segments = policy.decode ? decodedSegments(text) : [];
+  // One pass for base64 runs (the decoder's, and those of rules with min_run) and one for literals.
+  const runs = base64Runs(plain.text, 16);
+  const segments = policy.decode ? decodedSegments(text, 2, plain.text === text ? runs : undefined) : [];
   const segViews = segments.map((seg) => ({ seg, view: normalizedView(seg.text) }));
-  const keywordWindows = _keywordWindows(plain.text, policy);
+  const { keywordHits, present } = _scanner(policy).scan(plain.text);
+  const keywordWindows = _keywordWindows(plain.text, policy, keywordHits);
   const found: _Candidate[] = [];
   for (const rule of policy.rules) {
     if (!rule.applies_to.includes(stage)) continue;
@@ -315,14 +414,24 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
       // Patterns only near a keyword; literals and detectors see the whole text.
       const windows = keywordWindows.get(rule) ?? [];
       if (rule.literals.length || rule.detectors.length) {
-        _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own);
+        _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own, present);
       }
       const patternsOnly = { ...rule, literals: [], detectors: [] };
       for (const [wa, wb] of windows) {
         const text = plain.text.slice(wa, wb);
         _scan(text, patternsOnly, (a, b) => originalSpan(plain, a + wa, b + wa), own);
       }
-    } else _scan(plain.text, rule, (a, b) => originalSpan(plain, a, b), own);
+    } else if (rule.min_run !== undefined) {
+      // Patterns only around long base64-alphabet runs; literals and detectors see the whole text.
+      if (rule.literals.length || rule.detectors.length) {
+        _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own, present);
+      }
+      const patternsOnly = { ...rule, literals: [], detectors: [] };
+      for (const [wa, wb] of _runWindows(plain.text, runs, rule.min_run)) {
+        const text = plain.text.slice(wa, wb);
+        _scan(text, patternsOnly, (a, b) => originalSpan(plain, a + wa, b + wa), own);
+      }
+    } else _scan(plain.text, rule, (a, b) => originalSpan(plain, a, b), own, present);
     found.push(...own);
     const overlapsOwn = (m: _Candidate) => own.some((o) => o.start < m.end && m.start < o.end);
     for (const w of joined) {
@@ -331,7 +440,7 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
         if (!w.keys) {
           w.keys = new Set();
           const idx = _keywordIndex(policy);
-          if (idx) { for (const m of w.view.text.matchAll(idx.re)) w.keys.add(m[0].toLowerCase()); }
+          if (idx) { for (const m of _matches(idx.re, w.view.text)) w.keys.add(m[0].toLowerCase()); }
         }
         if (!rule.keywords.some((k) => w.keys!.has(k))) continue;
       }

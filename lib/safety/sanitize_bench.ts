@@ -7,7 +7,7 @@ import { adversarialInputs, mixedCorpus } from "./_corpus.ts";
 const pack = await loadPolicy(new URL("../../configs/safety/policy.yaml", import.meta.url).pathname);
 const MB = Number(Deno.env.get("CODEX_SAFETY_BENCH_MB") ?? 8);
 const corpus = await mixedCorpus(MB * 1_000_000);
-const ascii = corpus.replace(/[^\x00-\x7f]/g, "-");
+const ascii = corpus.replace(/[\u0080-\uffff]/g, "-");
 
 for (const [name, input] of Object.entries(adversarialInputs())) {
   Deno.bench(`adversarial 1 MB: ${name}`, { group: "adversarial", n: 3, warmup: 1 }, () => {
