@@ -143,7 +143,9 @@ function _proseAfter(text: string, start: number): boolean {
 }
 
 /** Windows around line breaks inside tokens, as views without line breaks; `offset` is where each starts. */
-function _joinedWindows(text: string): Array<{ view: TextView; offset: number; keys: Set<string> | null }> {
+function _joinedWindows(
+  text: string,
+): Array<{ view: TextView; offset: number; keys: Set<string> | null; present: Set<string> | null }> {
   const spans: Array<[number, number]> = [];
   const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
@@ -165,7 +167,12 @@ function _joinedWindows(text: string): Array<{ view: TextView; offset: number; k
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else spans.push([a, b]);
   }
-  return spans.map(([a, b]) => ({ view: normalizedView(text.slice(a, b), true), offset: a, keys: null }));
+  return spans.map(([a, b]) => ({
+    view: normalizedView(text.slice(a, b), true),
+    offset: a,
+    keys: null,
+    present: null,
+  }));
 }
 
 const KEYWORD_WINDOW = 512;
@@ -404,7 +411,8 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
   const runs = base64Runs(plain.text, 16);
   const segments = policy.decode ? decodedSegments(text, 2, plain.text === text ? runs : undefined) : [];
   const segViews = segments.map((seg) => ({ seg, view: normalizedView(seg.text) }));
-  const { keywordHits, present } = _scanner(policy).scan(plain.text);
+  const scanner = _scanner(policy);
+  const { keywordHits, present } = scanner.scan(plain.text);
   const keywordWindows = _keywordWindows(plain.text, policy, keywordHits);
   const found: _Candidate[] = [];
   for (const rule of policy.rules) {
@@ -435,22 +443,28 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
     found.push(...own);
     const overlapsOwn = (m: _Candidate) => own.some((o) => o.start < m.end && m.start < o.end);
     for (const w of joined) {
-      if (rule.keywords.length) {
-        // Keyword rules only where a keyword is (the joined view can make one: "pass\nword").
-        if (!w.keys) {
-          w.keys = new Set();
-          const idx = _keywordIndex(policy);
-          if (idx) { for (const m of _matches(idx.re, w.view.text)) w.keys.add(m[0].toLowerCase()); }
-        }
-        if (!rule.keywords.some((k) => w.keys!.has(k))) continue;
+      if (!w.keys || !w.present) {
+        // The window's keywords and gate literals, in one pass (once per window, for every rule).
+        const { keywordHits, present } = scanner.scan(w.view.text);
+        w.keys = new Set();
+        for (let k = 1; k < keywordHits.length; k += 2) w.keys.add(scanner.keywords[keywordHits[k]!]!);
+        w.present = present;
       }
+      // Keyword rules only where a keyword is (the joined view can make one: "pass\nword").
+      if (rule.keywords.length && !rule.keywords.some((k) => w.keys!.has(k))) continue;
       // The line-joined windows only add matches that cross a line break and
       // that no match within a line already covers.
       const across: _Candidate[] = [];
-      _scan(w.view.text, rule, (a, b) => {
-        const [sa, sb] = originalSpan(w.view, a, b);
-        return [sa + w.offset, sb + w.offset];
-      }, across);
+      _scan(
+        w.view.text,
+        rule,
+        (a, b) => {
+          const [sa, sb] = originalSpan(w.view, a, b);
+          return [sa + w.offset, sb + w.offset];
+        },
+        across,
+        w.present,
+      );
       for (const m of across) {
         if (!/[\r\n]/.test(text.slice(m.start, m.end))) continue;
         if (overlapsOwn(m)) continue;
