@@ -1,8 +1,8 @@
 /**
  * Safety policies: YAML with rules (id, description, severity, action,
  * replacement, applies_to, match: literals and patterns, named detectors,
- * keywords, filters: min_entropy, skip_placeholders, validate, a per-rule
- * allow list), an allow list, a bypass switch, decoding and a log path.
+ * keywords, min_run, filters: min_entropy, skip_placeholders, validate, a
+ * per-rule allow list), an allow list, a bypass switch, decoding and a log path.
  * Loading validates every field and compiles every pattern, naming the rule
  * on any problem.
  *
