@@ -181,7 +181,12 @@ const KEYWORD_WINDOW = 512;
  * For each rule with keywords, merged windows around their occurrences, widened to whitespace;
  * `hits` are the keyword hits of {@linkcode LiteralScanner} (the same as the keyword regex's matches).
  */
-function _keywordWindows(text: string, policy: SafetyPolicy, hits: number[]): Map<SafetyRule, Array<[number, number]>> {
+function _keywordWindows(
+  text: string,
+  policy: SafetyPolicy,
+  hits: number[],
+  names: string[],
+): Map<SafetyRule, Array<[number, number]>> {
   const out = new Map<SafetyRule, Array<[number, number]>>();
   const idx = _keywordIndex(policy);
   if (!idx) return out;
@@ -189,7 +194,7 @@ function _keywordWindows(text: string, policy: SafetyPolicy, hits: number[]): Ma
   for (let k = 0; k < hits.length; k += 2) {
     const h = hits[k]!;
     const a = Math.max(0, h - KEYWORD_WINDOW), b = Math.min(text.length, h + KEYWORD_WINDOW);
-    for (const r of idx.rules.get(idx.scanner.keywords[hits[k + 1]!]!) ?? []) {
+    for (const r of idx.rules.get(names[hits[k + 1]!]!) ?? []) {
       const ws = out.get(r)!;
       const last = ws[ws.length - 1];
       if (last && a <= last[1]) last[1] = b;
@@ -316,6 +321,22 @@ interface _KeywordIndex {
   /** Every keyword, and every gate literal of the policy's detectors, in one pass. */
   scanner: LiteralScanner;
 }
+/**
+ * A text's keyword hits (as [index, number in `names`] pairs) and present gate literals: the scanner's
+ * one pass, or for a policy with non-ASCII keywords the keyword regex plus the scanner for the gates.
+ */
+function _literals(
+  policy: SafetyPolicy,
+  text: string,
+): { keywordHits: number[]; names: string[]; present: Set<string> } {
+  const idx = _keywordIndex(policy), scanner = _scanner(policy);
+  const { keywordHits, present } = scanner.scan(text);
+  if (!idx || scanner.keywords.length) return { keywordHits, names: scanner.keywords, present };
+  const hits: number[] = [], names: string[] = [];
+  for (const m of _matches(idx.re, text)) hits.push(m.index, names.push(m[0].toLowerCase()) - 1);
+  return { keywordHits: hits, names, present };
+}
+
 const _keywordCache = new WeakMap<SafetyPolicy, _KeywordIndex | null>();
 const _scannerCache = new WeakMap<SafetyPolicy, LiteralScanner>();
 
@@ -345,7 +366,8 @@ function _keywordIndex(policy: SafetyPolicy) {
       ? {
         re: new RegExp(keys.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"),
         rules,
-        scanner: _newScanner(policy, keys),
+        // The scanner takes ASCII keywords; a policy with others finds its keywords with the regex.
+        scanner: _newScanner(policy, keys.every((k) => /^[\x20-\x7e]*$/.test(k)) ? keys : []),
       }
       : null;
     _keywordCache.set(policy, idx);
@@ -411,9 +433,8 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
   const runs = base64Runs(plain.text, 16);
   const segments = policy.decode ? decodedSegments(text, 2, plain.text === text ? runs : undefined) : [];
   const segViews = segments.map((seg) => ({ seg, view: normalizedView(seg.text) }));
-  const scanner = _scanner(policy);
-  const { keywordHits, present } = scanner.scan(plain.text);
-  const keywordWindows = _keywordWindows(plain.text, policy, keywordHits);
+  const { keywordHits, names, present } = _literals(policy, plain.text);
+  const keywordWindows = _keywordWindows(plain.text, policy, keywordHits, names);
   const found: _Candidate[] = [];
   for (const rule of policy.rules) {
     if (!rule.applies_to.includes(stage)) continue;
@@ -445,9 +466,9 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
     for (const w of joined) {
       if (!w.keys || !w.present) {
         // The window's keywords and gate literals, in one pass (once per window, for every rule).
-        const { keywordHits, present } = scanner.scan(w.view.text);
+        const { keywordHits, names, present } = _literals(policy, w.view.text);
         w.keys = new Set();
-        for (let k = 1; k < keywordHits.length; k += 2) w.keys.add(scanner.keywords[keywordHits[k]!]!);
+        for (let k = 1; k < keywordHits.length; k += 2) w.keys.add(names[keywordHits[k]!]!);
         w.present = present;
       }
       // Keyword rules only where a keyword is (the joined view can make one: "pass\nword").
