@@ -13,6 +13,7 @@ import { CheckpointManager } from "../checkpoint/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import {
   buildGptGraph,
+  gpt2HfConfig,
   type GptConfig,
   gptParamShapes,
   listModels,
@@ -238,26 +239,10 @@ export function mergeLoraWeights(
 function _gpt2Config(c: GptConfig, name: string, tok: Tokenizer): Record<string, unknown> {
   const eos = tok.specialTokens.get("<|endoftext|>");
   return {
-    architectures: ["GPT2LMHeadModel"],
-    model_type: "gpt2",
-    vocab_size: c.vocab_size,
-    n_positions: c.block_size,
-    n_ctx: c.block_size,
-    n_embd: c.n_embd,
-    n_layer: c.n_layer,
-    n_head: c.n_head,
-    n_inner: null,
-    layer_norm_epsilon: 1e-5,
-    activation_function: "gelu_new",
-    resid_pdrop: 0,
-    embd_pdrop: 0,
-    attn_pdrop: 0,
-    initializer_range: 0.02,
-    tie_word_embeddings: true,
+    ...gpt2HfConfig({ ...c, dropout: 0 }, name),
     use_cache: false,
     torch_dtype: "float32",
     ...(eos === undefined ? {} : { bos_token_id: eos, eos_token_id: eos }),
-    codex_model: name,
   };
 }
 

@@ -41,7 +41,7 @@ export {
   resolveModelConfig,
 } from "./registry.ts";
 export { getWeights, setWeights, type SetWeightsOptions } from "./weights.ts";
-export { loadPretrained, savePretrained, type SavePretrainedOptions } from "./pretrained.ts";
+export { gpt2HfConfig, loadPretrained, savePretrained, type SavePretrainedOptions } from "./pretrained.ts";
 export { ngramLoss } from "./ngram.ts";
 export { generate, type GenerateOptions, sampleLogits, streamTokens } from "./generate.ts";
 export { benchGeneration, type BenchGenerationOptions } from "./bench_generation.ts";

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import type { Model, ModelConfig } from "./model.ts";
+import type { GptConfig } from "./gpt.ts";
 import { createModel, getModelEntry } from "./registry.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";
 import { getWeights, setWeights } from "./weights.ts";
@@ -34,30 +35,41 @@ const _familyNames: Record<string, string> = {
 
 type _Folder = { config: Record<string, unknown>; tensors: Map<string, NamedTensor> };
 
-function _gpt2Folder(model: Model, name: string): _Folder {
-  const c = model.config;
+/**
+ * A GPT's `config.json` in Hugging Face's GPT-2 form (`GPT2LMHeadModel`), with
+ * `codex_model` naming the registry entry that rebuilds it.
+ *
+ * @example
+ * ```ts
+ * import { gpt2HfConfig } from "./pretrained.ts";
+ * const c = gpt2HfConfig({ vocab_size: 11, block_size: 8, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0 }, "gpt-nano");
+ * if (c.model_type !== "gpt2" || c.n_positions !== 8) throw new Error("not a GPT-2 config");
+ * ```
+ */
+export function gpt2HfConfig(c: GptConfig, name: string): Record<string, unknown> {
   return {
-    tensors: getWeights(model),
-    config: {
-      architectures: ["GPT2LMHeadModel"],
-      model_type: "gpt2",
-      vocab_size: c.vocab_size,
-      n_positions: c.block_size,
-      n_ctx: c.block_size,
-      n_embd: c.n_embd,
-      n_layer: c.n_layer,
-      n_head: c.n_head,
-      n_inner: null,
-      layer_norm_epsilon: 1e-5,
-      activation_function: "gelu_new",
-      resid_pdrop: c.dropout,
-      embd_pdrop: c.dropout,
-      attn_pdrop: c.dropout,
-      initializer_range: 0.02,
-      tie_word_embeddings: true,
-      codex_model: name,
-    },
+    architectures: ["GPT2LMHeadModel"],
+    model_type: "gpt2",
+    vocab_size: c.vocab_size,
+    n_positions: c.block_size,
+    n_ctx: c.block_size,
+    n_embd: c.n_embd,
+    n_layer: c.n_layer,
+    n_head: c.n_head,
+    n_inner: null,
+    layer_norm_epsilon: 1e-5,
+    activation_function: "gelu_new",
+    resid_pdrop: c.dropout,
+    embd_pdrop: c.dropout,
+    attn_pdrop: c.dropout,
+    initializer_range: 0.02,
+    tie_word_embeddings: true,
+    codex_model: name,
   };
+}
+
+function _gpt2Folder(model: Model, name: string): _Folder {
+  return { tensors: getWeights(model), config: gpt2HfConfig(model.config as unknown as GptConfig, name) };
 }
 
 function _bertFolder(model: Model, name: string): _Folder {

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EvalRecord, MetricRecord, RunInfo, SystemRecord } from "./records.ts";
+import { readOptional, readStepRecords } from "./_read_step_records.ts";
 
 /** Where and how to reach an MLflow tracking server. */
 export interface MlflowOptions {
@@ -102,33 +103,6 @@ function _flatten(value: unknown, prefix: string, out: [string, string][]): [str
     out.push([prefix, text.length > MAX_PARAM_VALUE ? text.slice(0, MAX_PARAM_VALUE - 3) + "..." : text]);
   }
   return out;
-}
-
-async function _readOptional(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
-
-// The records of an NDJSON file that have a numeric step, and how many lines were left out.
-async function _readRecords<T>(path: string): Promise<{ records: T[]; skipped: number }> {
-  const text = await _readOptional(path);
-  const records: T[] = [];
-  let skipped = 0;
-  for (const line of (text ?? "").split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line);
-      if (r && typeof r === "object" && typeof r.step === "number") records.push(r as T);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  return { records, skipped };
 }
 
 interface _Metric {
@@ -235,16 +209,16 @@ export async function exportRunToMlflow(runDir: string, options: MlflowOptions):
   }) as { run: { info: { run_id: string; artifact_uri?: string } } };
   const runId = created.run.info.run_id;
 
-  const configYaml = await _readOptional(join(runDir, "config.yaml"));
+  const configYaml = await readOptional(join(runDir, "config.yaml"));
   const params = configYaml ? _flatten(parseYaml(configYaml), "", []).map(([key, value]) => ({ key, value })) : [];
 
   const metrics: _Metric[] = [];
   const push = (key: string, value: number | null, ts: string, step: number) =>
     metrics.push({ key, value: value ?? "NaN", timestamp: Date.parse(ts), step });
   const read = await Promise.all([
-    _readRecords<MetricRecord>(join(runDir, "metrics.ndjson")),
-    _readRecords<EvalRecord>(join(runDir, "eval", "metrics.ndjson")),
-    _readRecords<SystemRecord>(join(runDir, "system.ndjson")),
+    readStepRecords<MetricRecord>(join(runDir, "metrics.ndjson")),
+    readStepRecords<EvalRecord>(join(runDir, "eval", "metrics.ndjson")),
+    readStepRecords<SystemRecord>(join(runDir, "system.ndjson")),
   ]);
   const [metricRecords, evalRecords, systemRecords] = read.map((r) => r.records) as [
     MetricRecord[],
@@ -260,7 +234,7 @@ export async function exportRunToMlflow(runDir: string, options: MlflowOptions):
       }
     }
   }
-  const summaryText = await _readOptional(join(runDir, "summary.json"));
+  const summaryText = await readOptional(join(runDir, "summary.json"));
   const summary = summaryText ? JSON.parse(summaryText) as Record<string, unknown> : null;
   if (summary) {
     const ts = info.ended_at ?? new Date().toISOString(), step = Number(summary.steps) || 0;

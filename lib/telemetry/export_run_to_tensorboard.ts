@@ -15,6 +15,7 @@ import {
   tensorboardRecords,
   wallTimeOf,
 } from "./tensorboard_writer.ts";
+import { readOptional, readStepRecords } from "./_read_step_records.ts";
 
 /** What an export wrote. */
 export interface TensorboardExport {
@@ -36,32 +37,6 @@ export interface TensorboardExportOptions {
   outDir?: string;
   /** The host in the file name (default: this machine's, or `localhost`). */
   host?: string;
-}
-
-async function _readOptional(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
-
-// The records of an NDJSON file that have a numeric step, and how many lines were left out.
-async function _readRecords<T>(path: string): Promise<{ records: T[]; skipped: number }> {
-  const records: T[] = [];
-  let skipped = 0;
-  for (const line of ((await _readOptional(path)) ?? "").split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line);
-      if (r && typeof r === "object" && typeof r.step === "number") records.push(r as T);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  return { records, skipped };
 }
 
 /**
@@ -86,13 +61,13 @@ export async function writeRunTensorboard(
     if (kind === "scalar") scalars += records.length;
     else texts += records.length;
   };
-  const configYaml = await _readOptional(join(runDir, "config.yaml"));
+  const configYaml = await readOptional(join(runDir, "config.yaml"));
   if (configYaml !== null) add(tensorboardRecords.config(configYaml, wallTime), "text");
   const [metrics, system, samples, evals] = await Promise.all([
-    _readRecords<MetricRecord>(join(runDir, "metrics.ndjson")),
-    _readRecords<SystemRecord>(join(runDir, "system.ndjson")),
-    _readRecords<SampleRecord>(join(runDir, "samples.ndjson")),
-    _readRecords<EvalRecord>(join(runDir, "eval", "metrics.ndjson")),
+    readStepRecords<MetricRecord>(join(runDir, "metrics.ndjson")),
+    readStepRecords<SystemRecord>(join(runDir, "system.ndjson")),
+    readStepRecords<SampleRecord>(join(runDir, "samples.ndjson")),
+    readStepRecords<EvalRecord>(join(runDir, "eval", "metrics.ndjson")),
   ]);
   for (const r of metrics.records) add(tensorboardRecords.metric(r), "scalar");
   for (const r of system.records) add(tensorboardRecords.system(r), "scalar");
