@@ -413,8 +413,10 @@ Look further:
               formatRate(s.numParams)
             } params, vocab ${s.vocabSize}) ` +
               `on ${config.data.name} | backend ${s.backend}${
-                config.backend === "auto" ? ` (${s.backendReason})` : ""
-              } | seed ${config.seed}\n  folder ${s.dir}${trackers(s.trackers)}`,
+                // auto says what it chose; a backend that could not start says why it fell back
+                config.backend === "auto" || s.backend !== config.backend
+                  ? ` (${s.backendReason})`
+                  : ""} | seed ${config.seed}\n  folder ${s.dir}${trackers(s.trackers)}`,
           ),
         onStepEnd: (p) =>
           progress.update(
