@@ -1,5 +1,6 @@
 // Shared by the task tests: run a `deno task` the way users do, with the
 // permissions its deno.json entry gives it.
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,4 +36,25 @@ export async function testRunsDir(): Promise<string> {
   const dir = join("artifacts", "test-runs", crypto.randomUUID().slice(0, 8));
   await Deno.mkdir(join(root, dir), { recursive: true });
   return dir;
+}
+
+/**
+ * Trains a tiny BPE run (5 steps, vocab 300) with `extra` overrides into a fresh
+ * {@linkcode testRunsDir}, checks the task succeeded and returns the folder and the run id.
+ */
+export async function trainTinyBpeRun(extra: string[] = []): Promise<{ dir: string; run: string }> {
+  const dir = await testRunsDir();
+  const train = await taskCommand("train", [
+    ...TINY_TRAIN,
+    "tokenizer=bpe",
+    "tokenizer.vocab_size=300",
+    "train.max_steps=5",
+    "train.eval_interval=5",
+    "sample.max_new_tokens=5",
+    ...extra,
+    `out_dir=${dir}`,
+  ]).output();
+  assert.equal(train.code, 0, new TextDecoder().decode(train.stderr));
+  const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  return { dir, run: run! };
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NativeSession, nativeStatus } from "../lib/backend/mod.ts";
-import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
+import { root, taskCommand, trainTinyBpeRun } from "./_task.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -11,18 +11,7 @@ Deno.test({
   name: "export task: a BPE run becomes model.onnx + tokenizer.json + config.json that ONNX Runtime runs",
   ignore: !nativeStatus().available,
   fn: async () => {
-    const dir = await testRunsDir();
-    const train = await taskCommand("train", [
-      ...TINY_TRAIN,
-      "tokenizer=bpe",
-      "tokenizer.vocab_size=300",
-      "train.max_steps=5",
-      "train.eval_interval=5",
-      "sample.max_new_tokens=5",
-      `out_dir=${dir}`,
-    ]).output();
-    assert.equal(train.code, 0, text(train.stderr));
-    const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+    const { dir, run } = await trainTinyBpeRun();
     const out = join(dir, "exported");
     const res = await taskCommand("export", [`run=${run}`, `out_dir=${dir}`, "format=onnx", `out=${out}`]).output();
     assert.equal(res.code, 0, text(res.stderr));
@@ -37,7 +26,7 @@ Deno.test({
     assert.ok([...logits.data as Float32Array].every(Number.isFinite));
     // A BPE tokenizer is already in Hugging Face's format: the file is the run's own.
     const tok = JSON.parse(await Deno.readTextFile(join(root, out, "tokenizer.json")));
-    assert.deepEqual(tok, JSON.parse(await Deno.readTextFile(join(root, dir, run!, "tokenizer.json"))));
+    assert.deepEqual(tok, JSON.parse(await Deno.readTextFile(join(root, dir, run, "tokenizer.json"))));
     assert.equal(tok.model.type, "BPE");
     const config = JSON.parse(await Deno.readTextFile(join(root, out, "config.json")));
     assert.equal(config.model_type, "gpt2");

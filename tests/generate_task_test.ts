@@ -1,7 +1,7 @@
 // `deno task train tokenizer=bpe` then `deno task generate` on that run, as users run them.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { root, taskCommand, testRunsDir, TINY_TRAIN } from "./_task.ts";
+import { root, taskCommand, testRunsDir, TINY_TRAIN, trainTinyBpeRun } from "./_task.ts";
 
 Deno.test("generate task: a BPE run continues a prompt with characters its corpus lacks, the same text for the same seed", async () => {
   const dir = await testRunsDir();
@@ -59,19 +59,7 @@ Deno.test("generate task: a BPE run continues a prompt with characters its corpu
 });
 
 Deno.test("generate task: with safety on, the output streams through the filters (the prompt's e-mail is redacted)", async () => {
-  const dir = await testRunsDir();
-  const train = await taskCommand("train", [
-    ...TINY_TRAIN,
-    "tokenizer=bpe",
-    "tokenizer.vocab_size=300",
-    "train.max_steps=5",
-    "train.eval_interval=5",
-    "sample.max_new_tokens=5",
-    "safety.enabled=true",
-    `out_dir=${dir}`,
-  ]).output();
-  assert.equal(train.code, 0, new TextDecoder().decode(train.stderr));
-  const [run] = [...Deno.readDirSync(join(root, dir))].map((e) => e.name);
+  const { dir, run } = await trainTinyBpeRun(["safety.enabled=true"]);
   const gen = await taskCommand("generate", [
     `run=${run}`,
     `out_dir=${dir}`,
