@@ -4,10 +4,23 @@ import { compose } from "../config/mod.ts";
 import { type EventRecord, readNdjson } from "../telemetry/mod.ts";
 import { tinyConfig } from "./_testing.ts";
 import { trainClassifier } from "./train_classifier.ts";
-import { trainLanguageModel } from "./train_lm.ts";
+import { trainLanguageModel, type TrainOptions } from "./train_lm.ts";
 import { TrialPruned } from "./trial_pruned.ts";
 
 const configDir = new URL("../../configs", import.meta.url).pathname;
+
+/** Options whose eval callback aborts the run with a TrialPruned reason at step 2. */
+function pruneAtStep2(): TrainOptions {
+  const abort = new AbortController();
+  return {
+    signal: abort.signal,
+    callbacks: {
+      onEvalEnd: (e) => {
+        if (e.step === 2) abort.abort(new TrialPruned("worse than the median", { median: 2 }));
+      },
+    },
+  };
+}
 
 async function checkPruned(dir: string, step: number) {
   const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
@@ -23,15 +36,7 @@ async function checkPruned(dir: string, step: number) {
 
 Deno.test("an abort with a TrialPruned reason marks a language-model run pruned, with the reason in events", async () => {
   const out = await Deno.makeTempDir({ prefix: "codex-prune-test-" });
-  const abort = new AbortController();
-  const r = await trainLanguageModel(tinyConfig(out, ["train.max_steps=6", "train.eval_interval=2"]), {
-    signal: abort.signal,
-    callbacks: {
-      onEvalEnd: (e) => {
-        if (e.step === 2) abort.abort(new TrialPruned("worse than the median", { median: 2 }));
-      },
-    },
-  });
+  const r = await trainLanguageModel(tinyConfig(out, ["train.max_steps=6", "train.eval_interval=2"]), pruneAtStep2());
   assert.deepEqual([r.status, r.stop_reason, r.steps], ["pruned", "pruned", 2]);
   await checkPruned(r.dir, 2);
   await Deno.remove(out, { recursive: true });
@@ -49,15 +54,7 @@ Deno.test("an abort with a TrialPruned reason marks a classifier run pruned; a p
     "tokenizer.vocab_size=512",
     `out_dir=${out}`,
   ], { configDir });
-  const abort = new AbortController();
-  const r = await trainClassifier(cfg, {
-    signal: abort.signal,
-    callbacks: {
-      onEvalEnd: (e) => {
-        if (e.step === 2) abort.abort(new TrialPruned("worse than the median", { median: 2 }));
-      },
-    },
-  });
+  const r = await trainClassifier(cfg, pruneAtStep2());
   assert.deepEqual([r.status, r.stop_reason, r.steps], ["pruned", "pruned", 2]);
   await checkPruned(r.dir, 2);
   const plain = new AbortController();
