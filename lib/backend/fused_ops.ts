@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { wasmHeap } from "./wasm_heap.ts";
 
 /** AdamW settings for one update. `decay` is `lr * weight_decay` (0 for vectors). */
 export interface AdamWStep {
@@ -27,15 +28,14 @@ export interface AdamWStep {
 
 interface HeapBackend {
   refCount?(dataId: unknown): number;
-  typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
-  makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   data?: { get(id: unknown): { values?: Float32Array } | undefined };
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
 /** A view of a float32 tensor's memory on the wasm or cpu backend (no copy), or null. */
 function view(backend: HeapBackend, t: tf.TensorInfo): Float32Array | null {
-  if (backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
+  const heap = wasmHeap(backend);
+  if (heap) return heap.view(t);
   const values = backend.data?.get(t.dataId)?.values;
   return values instanceof Float32Array ? values : null;
 }
@@ -77,10 +77,11 @@ function register(): void {
         const b = backend as unknown as HeapBackend;
         const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
         const s = attrs as unknown as AdamWStep;
-        if (b.typedArrayFromHeap && b.makeOutput) {
-          const outs = [0, 1, 2].map(() => b.makeOutput!(p!.shape, "float32"));
+        const heap = wasmHeap(backend);
+        if (heap) {
+          const outs = [0, 1, 2].map(() => heap.alloc(p!.shape, "AdamW"));
           // Views are taken after allocating: the wasm heap may have grown.
-          adamwLoop(view(b, p!)!, view(b, g!)!, view(b, m!)!, view(b, v!)!, outs.map((o) => view(b, o)!), s);
+          adamwLoop(heap.view(p!), heap.view(g!), heap.view(m!), heap.view(v!), outs.map(heap.view), s);
           return outs;
         }
         const outs = [0, 1, 2].map(() => new Float32Array(p!.shape.reduce((x, y) => x * y, 1)));

@@ -41,3 +41,4 @@ export {
   nativeStatus,
   type NativeTensor,
 } from "./native_runtime.ts";
+export { type WasmHeap, wasmHeap } from "./wasm_heap.ts";

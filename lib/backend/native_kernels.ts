@@ -22,16 +22,7 @@ import * as tf from "@tensorflow/tfjs";
 import { nativeActive } from "./backend.ts";
 import { NativeSession } from "./native_runtime.ts";
 import { f, OnnxGraph } from "./onnx_graph.ts";
-
-interface WasmData {
-  memoryOffset: number;
-}
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: unknown, force?: boolean): boolean;
-  dataIdMap: { get(dataId: unknown): WasmData | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
+import { type WasmHeap, wasmHeap } from "./wasm_heap.ts";
 
 /** One product as the kernels see it. */
 interface Product {
@@ -149,7 +140,7 @@ function override(name: "BatchMatMul" | "_FusedMatMul", read: (args: KernelArgs)
     kernelFunc: (args) => {
       if (!nativeActive()) return previous.kernelFunc(args);
       const p = read(args);
-      const out = p && runNative(p, args.backend as unknown as WasmBackendLike);
+      const out = p && runNative(p, wasmHeap(args.backend)!);
       if (out) return out;
       stats.fallback++;
       return previous.kernelFunc(args);
@@ -247,37 +238,17 @@ function sessionFor(p: Product, out: number[]): NativeSession {
 }
 
 /** Runs a product on ONNX Runtime into a new wasm tensor, or returns null when it cannot. */
-function runNative(p: Product, backend: WasmBackendLike): tf.TensorInfo | null {
+function runNative(p: Product, heap: WasmHeap): tf.TensorInfo | null {
   const shape = outputShape(p);
   if (!shape) return null;
   const session = sessionFor(p, shape);
-  const out = backend.makeOutput(shape, "float32");
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const outOffset = offset(out);
-  if (outOffset === 0) {
-    // tfjs-wasm does not check malloc: a full heap hands out address 0.
-    backend.disposeData(out.dataId, true);
-    throw new RangeError(
-      `Cannot run ${describe(p)}: the wasm heap is full (${
-        (backend.wasm.HEAPU8.length / 2 ** 30).toFixed(1)
-      } GB of at most 4 GB) and has no room for a [${shape}] output`,
-    );
-  }
-  // makeOutput may have grown the wasm memory, which replaces its ArrayBuffer:
-  // take the views only now.
-  const heap = backend.wasm.HEAPU8.buffer;
-  const view = (t: tf.TensorInfo, off: number) => ({
-    type: "float32" as const,
-    data: new Float32Array(heap, off, size(t.shape)),
-    dims: t.shape,
-  });
-  const feeds = p.bias
-    ? { a: view(p.a, offset(p.a)), b: view(p.b, offset(p.b)), bias: view(p.bias, offset(p.bias)) }
-    : { a: view(p.a, offset(p.a)), b: view(p.b, offset(p.b)) };
+  const out = heap.alloc(shape, describe(p));
+  const view = (t: tf.TensorInfo) => ({ type: "float32" as const, data: heap.view(t), dims: t.shape });
+  const feeds = p.bias ? { a: view(p.a), b: view(p.b), bias: view(p.bias) } : { a: view(p.a), b: view(p.b) };
   try {
-    session.runInto(feeds, { y: view(out, outOffset) });
+    session.runInto(feeds, { y: view(out) });
   } catch (err) {
-    backend.disposeData(out.dataId, true);
+    heap.free(out);
     throw err;
   }
   stats.native++;

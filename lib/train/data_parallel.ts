@@ -14,17 +14,10 @@
  *
  * @module
  */
-import { tf } from "../backend/mod.ts";
+import { tf, wasmHeap } from "../backend/mod.ts";
 import { getModelEntry, type GptConfig, GptNative, type LanguageModel, type ModelConfig } from "../models/mod.ts";
 import type { Batch } from "./batches.ts";
 import type { WorkerRequest, WorkerResponse } from "./grad_worker.ts";
-
-/** The parts of tfjs-wasm's backend the native step reads and writes memory through. */
-interface HeapBackend {
-  typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
-  makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData?(dataId: unknown, force?: boolean): boolean;
-}
 
 /** Loss and gradients (keyed by variable name) of one batch. */
 export interface BatchGradients {
@@ -160,8 +153,8 @@ export class DataParallel {
   }
 
   #nativeGradients(params: tf.Variable[], b: Batch, scale: number): BatchGradients {
-    const backend = tf.backend() as unknown as HeapBackend;
-    if (!backend.typedArrayFromHeap || !backend.makeOutput) {
+    const heap = wasmHeap(tf.backend());
+    if (!heap) {
       const weights = params.map((p) => p.dataSync() as Float32Array);
       const r = this.native!.gradients(weights, b.x, b.y, b.batch, b.time, scale);
       const grads: Record<string, tf.Tensor> = {};
@@ -171,15 +164,15 @@ export class DataParallel {
     // On wasm: the weights go to ONNX Runtime as views of tfjs's heap, and the
     // gradients are written straight into new tfjs tensors (no copy either way).
     // Views are taken after allocating: a malloc may grow (and move) the heap.
-    const outs = params.map((p) => backend.makeOutput!(p.shape, "float32"));
-    const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap!(t);
-    const into = outs.map(view);
-    if (into.some((v) => v.byteOffset === 0)) {
-      // tfjs-wasm does not check malloc: a full heap hands out address 0.
-      for (const o of outs) backend.disposeData?.(o.dataId, true);
-      throw new RangeError("Cannot run the native step: the wasm heap (at most 4 GB) has no room for the gradients");
+    const outs: tf.TensorInfo[] = [];
+    let loss: number;
+    try {
+      for (const p of params) outs.push(heap.alloc(p.shape, "the native step"));
+      loss = this.native!.gradientsInto(params.map(heap.view), outs.map(heap.view), b.x, b.y, b.batch, b.time, scale);
+    } catch (err) {
+      outs.forEach(heap.free); // nothing took the gradients' memory over
+      throw err;
     }
-    const loss = this.native!.gradientsInto(params.map(view), into, b.x, b.y, b.batch, b.time, scale);
     const grads: Record<string, tf.Tensor> = {};
     params.forEach((p, i) => (grads[p.name] = tf.engine().makeTensorFromTensorInfo(outs[i]!)));
     return { loss, grads };
