@@ -157,11 +157,12 @@ class _View implements TextView {
   }
 }
 
-function _withLazyLower(v: Omit<TextView, "lower">): TextView {
-  return new _View(v.text, v.pieceAt, v.pieceFrom, v.pieceReplaced, v.pieceSize);
-}
-
 const EMPTY_I32 = new Int32Array(0), EMPTY_U8 = new Uint8Array(0);
+
+/** The view of a text that normalising leaves as it is: the original itself, no pieces. */
+function _identityView(original: string): TextView {
+  return new _View(original, EMPTY_I32, EMPTY_I32, EMPTY_U8, EMPTY_U8);
+}
 
 /**
  * Builds a view; `joinLines` also drops line breaks.
@@ -179,13 +180,7 @@ export function normalizedView(original: string, joinLines = false): TextView {
   const ascii = !/[\u0080-\uffff]/.test(original);
   if (ascii && !(joinLines && /[\r\n]/.test(original))) {
     // Plain ASCII: the view is the original.
-    return _withLazyLower({
-      text: original,
-      pieceAt: EMPTY_I32,
-      pieceFrom: EMPTY_I32,
-      pieceReplaced: EMPTY_U8,
-      pieceSize: EMPTY_U8,
-    });
+    return _identityView(original);
   }
   if (ascii) {
     // ASCII with line breaks to drop: one piece per line.
@@ -251,23 +246,16 @@ export function normalizedView(original: string, joinLines = false): TextView {
   }
   if (runStart === 0) {
     // Nothing changed (non-ASCII text without look-alikes or line breaks to drop): the view is the original.
-    return _withLazyLower({
-      text: original,
-      pieceAt: EMPTY_I32,
-      pieceFrom: EMPTY_I32,
-      pieceReplaced: EMPTY_U8,
-      pieceSize: EMPTY_U8,
-    });
+    return _identityView(original);
   }
   flush(n);
-  const text = parts.join("");
-  return _withLazyLower({
-    text,
-    pieceAt: Int32Array.from(at),
-    pieceFrom: Int32Array.from(from),
-    pieceReplaced: Uint8Array.from(replaced),
-    pieceSize: Uint8Array.from(sizes),
-  });
+  return new _View(
+    parts.join(""),
+    Int32Array.from(at),
+    Int32Array.from(from),
+    Uint8Array.from(replaced),
+    Uint8Array.from(sizes),
+  );
 }
 
 /**
