@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { sha256Hex } from "../io/mod.ts";
+import { readTextIfExists, sha256Hex } from "../io/mod.ts";
 import { _hashRecords } from "./dataset_content_hash.ts";
 import { loadDataset } from "./load_dataset.ts";
 import {
@@ -62,15 +62,6 @@ function _manifest(value: unknown, path: string): SplitManifest {
   return m as SplitManifest;
 }
 
-async function _readIfThere(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
-
 /**
  * Recomputes a split against its data and reports drift and corruption. The
  * data is reloaded by the manifest's dataset name (with its local-file
@@ -100,7 +91,7 @@ export async function verifySplit(manifestPath: string, dataset?: Dataset): Prom
   for (const s of _SPLITS) {
     const entry = m.splits[s];
     if (!entry) continue;
-    const text = await _readIfThere(join(dir, entry.ids_file));
+    const text = await readTextIfExists(join(dir, entry.ids_file));
     if (text === null) {
       corrupted.push(entry.ids_file);
       problems.push(`${entry.ids_file} is missing`);
@@ -115,7 +106,7 @@ export async function verifySplit(manifestPath: string, dataset?: Dataset): Prom
   const ds = dataset ?? await loadDataset(m.dataset, m.local ?? {});
   const { hashes, hash } = _hashRecords(ds.records);
   const dataset_hash_matches = hash === m.dataset_hash;
-  const recordsText = await _readIfThere(join(dir, m.records_file));
+  const recordsText = await readTextIfExists(join(dir, m.records_file));
   let added: string[] = [], removed: string[] = [], changed: string[] = [];
   if (recordsText === null || (m.records_sha256 !== undefined && await sha256Hex(recordsText) !== m.records_sha256)) {
     corrupted.push(m.records_file);

@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../io/mod.ts";
+import { readTextIfExists, writeFileAtomic } from "../io/mod.ts";
 import { readNdjson } from "../telemetry/mod.ts";
 import type { Chart } from "./chart.ts";
 import { escapeXml as esc, formatNumber, type MetricRow } from "./_common.ts";
@@ -49,7 +49,7 @@ export async function renderRunReport(runDir: string, options: RunReportOptions 
   }
   const run = await readJson(join(runDir, "run.json"));
   if (!run) throw new RangeError(`Cannot write report: ${join(runDir, "run.json")} does not exist`);
-  const config = await readText(join(runDir, "config.yaml"));
+  const config = await readTextIfExists(join(runDir, "config.yaml"));
   const summary = await readJson(join(runDir, "summary.json"));
   const metrics = await readNdjson<MetricRow>(join(runDir, "metrics.ndjson"));
   const system = await readNdjson<SystemRow>(join(runDir, "system.ndjson"));
@@ -181,17 +181,8 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
 
 // ---------------------------------------------------------------------------
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
-
 async function readJson(path: string): Promise<Record<string, unknown> | null> {
-  const text = await readText(path);
+  const text = await readTextIfExists(path);
   if (text === null) return null;
   try {
     return JSON.parse(text) as Record<string, unknown>;

@@ -1,20 +1,11 @@
-// Reading a run folder's files for the exporters (MLflow, TensorBoard).
-
-/** A text file's content, or null when it does not exist (other errors throw). */
-export async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
+// Reading a run folder's NDJSON files for the exporters (MLflow, TensorBoard).
+import { readTextIfExists } from "../io/mod.ts";
 
 /** The records of an NDJSON file that have a numeric step, and how many lines were left out (a missing file has none). */
 export async function readStepRecords<T>(path: string): Promise<{ records: T[]; skipped: number }> {
   const records: T[] = [];
   let skipped = 0;
-  for (const line of ((await readOptional(path)) ?? "").split("\n")) {
+  for (const line of ((await readTextIfExists(path)) ?? "").split("\n")) {
     if (!line.trim()) continue;
     try {
       const r = JSON.parse(line);

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EvalRecord, MetricRecord, RunInfo, SystemRecord } from "./records.ts";
-import { readOptional, readStepRecords } from "./_read_step_records.ts";
+import { readStepRecords } from "./_read_step_records.ts";
+import { readTextIfExists } from "../io/mod.ts";
 
 /** Where and how to reach an MLflow tracking server. */
 export interface MlflowOptions {
@@ -209,7 +210,7 @@ export async function exportRunToMlflow(runDir: string, options: MlflowOptions):
   }) as { run: { info: { run_id: string; artifact_uri?: string } } };
   const runId = created.run.info.run_id;
 
-  const configYaml = await readOptional(join(runDir, "config.yaml"));
+  const configYaml = await readTextIfExists(join(runDir, "config.yaml"));
   const params = configYaml ? _flatten(parseYaml(configYaml), "", []).map(([key, value]) => ({ key, value })) : [];
 
   const metrics: _Metric[] = [];
@@ -234,7 +235,7 @@ export async function exportRunToMlflow(runDir: string, options: MlflowOptions):
       }
     }
   }
-  const summaryText = await readOptional(join(runDir, "summary.json"));
+  const summaryText = await readTextIfExists(join(runDir, "summary.json"));
   const summary = summaryText ? JSON.parse(summaryText) as Record<string, unknown> : null;
   if (summary) {
     const ts = info.ended_at ?? new Date().toISOString(), step = Number(summary.steps) || 0;

@@ -15,7 +15,8 @@ import {
   tensorboardRecords,
   wallTimeOf,
 } from "./tensorboard_writer.ts";
-import { readOptional, readStepRecords } from "./_read_step_records.ts";
+import { readStepRecords } from "./_read_step_records.ts";
+import { readTextIfExists } from "../io/mod.ts";
 
 /** What an export wrote. */
 export interface TensorboardExport {
@@ -61,7 +62,7 @@ export async function writeRunTensorboard(
     if (kind === "scalar") scalars += records.length;
     else texts += records.length;
   };
-  const configYaml = await readOptional(join(runDir, "config.yaml"));
+  const configYaml = await readTextIfExists(join(runDir, "config.yaml"));
   if (configYaml !== null) add(tensorboardRecords.config(configYaml, wallTime), "text");
   const [metrics, system, samples, evals] = await Promise.all([
     readStepRecords<MetricRecord>(join(runDir, "metrics.ndjson")),
