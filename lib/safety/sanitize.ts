@@ -439,24 +439,19 @@ export function findMatches(text: string, policy: SafetyPolicy, stage: Stage): S
   for (const rule of policy.rules) {
     if (!rule.applies_to.includes(stage)) continue;
     const own: _Candidate[] = [];
-    if (rule.keywords.length) {
-      // Patterns only near a keyword; literals and detectors see the whole text.
-      const windows = keywordWindows.get(rule) ?? [];
+    // Patterns only near a keyword, or only around long base64-alphabet runs (min_run); literals and
+    // detectors see the whole text.
+    const windows = rule.keywords.length
+      ? keywordWindows.get(rule) ?? []
+      : rule.min_run !== undefined
+      ? _runWindows(plain.text, runs, rule.min_run)
+      : undefined;
+    if (windows) {
       if (rule.literals.length || rule.detectors.length) {
         _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own, present);
       }
       const patternsOnly = { ...rule, literals: [], detectors: [] };
       for (const [wa, wb] of windows) {
-        const text = plain.text.slice(wa, wb);
-        _scan(text, patternsOnly, (a, b) => originalSpan(plain, a + wa, b + wa), own);
-      }
-    } else if (rule.min_run !== undefined) {
-      // Patterns only around long base64-alphabet runs; literals and detectors see the whole text.
-      if (rule.literals.length || rule.detectors.length) {
-        _scan(plain.text, { ...rule, patterns: [] }, (a, b) => originalSpan(plain, a, b), own, present);
-      }
-      const patternsOnly = { ...rule, literals: [], detectors: [] };
-      for (const [wa, wb] of _runWindows(plain.text, runs, rule.min_run)) {
         const text = plain.text.slice(wa, wb);
         _scan(text, patternsOnly, (a, b) => originalSpan(plain, a + wa, b + wa), own);
       }
