@@ -40,9 +40,6 @@ interface BindingSession {
   >;
   dispose(): void;
 }
-interface OrtModule {
-  Tensor: new (type: string, data: unknown, dims: readonly number[]) => OrtTensor;
-}
 interface BindingModule {
   binding: { InferenceSession: new () => BindingSession };
   initOrt(): void;
@@ -54,7 +51,7 @@ export interface NativeStatus {
   reason: string;
 }
 
-let loaded: { ort: OrtModule; binding: BindingModule } | null = null;
+let loaded: { binding: BindingModule } | null = null;
 let status: NativeStatus | null = null;
 
 const SUPPORTED = ["linux-x64", "linux-arm64", "darwin-arm64", "win32-x64", "win32-arm64"];
@@ -90,10 +87,9 @@ export function nativeStatus(): NativeStatus {
   }
   try {
     const require = createRequire(import.meta.url);
-    const ort = require("onnxruntime-node") as OrtModule;
     const binding = require("onnxruntime-node/dist/binding.js") as BindingModule;
     binding.initOrt();
-    loaded = { ort, binding };
+    loaded = { binding };
     return status = { available: true, reason: `ONNX Runtime 1.30.0 CPU kernels (${key})` };
   } catch (err) {
     const msg = ((err as Error).message ?? String(err)).split("\n")[0];
@@ -137,13 +133,11 @@ export interface NativeSessionOptions {
 export class NativeSession {
   readonly label: string;
   #session: BindingSession;
-  #ort: OrtModule;
 
   constructor(model: Uint8Array, options: NativeSessionOptions = {}) {
     const st = nativeStatus();
     if (!st.available || !loaded) throw new Error(`Cannot start the native path: ${st.reason}`);
     this.label = options.label ?? "session";
-    this.#ort = loaded.ort;
     this.#session = new loaded.binding.binding.InferenceSession();
     const threads = options.threads ?? 1;
     try {
@@ -162,16 +156,9 @@ export class NativeSession {
 
   /** Runs the model on `feeds` and returns the named outputs. */
   run(feeds: Record<string, NativeTensor>, outputs: string[]): Record<string, NativeTensor> {
-    const ortFeeds: Record<string, OrtTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new this.#ort.Tensor(t.type, t.data, t.dims);
     const fetches: Record<string, null> = {};
     for (const o of outputs) fetches[o] = null;
-    let res: Record<string, OrtTensor>;
-    try {
-      res = this.#session.run(ortFeeds, fetches, {});
-    } catch (err) {
-      throw new Error(`Native ${this.label} failed: ${_firstLine(err)} (inputs ${_describeFeeds(feeds)})`);
-    }
+    const res = this.#run(feeds, fetches);
     const out: Record<string, NativeTensor> = {};
     for (const o of outputs) {
       const t = res[o]!;
@@ -183,19 +170,23 @@ export class NativeSession {
   /**
    * Runs the model with caller-owned outputs: ONNX Runtime reads each feed's
    * memory in place and writes each output into `outputs[name].data` (views
-   * into another heap, such as tfjs's wasm memory, work). Feeds go to the
-   * binding as plain objects, not `ort.Tensor`s (about 3 us a call less).
-   * The binding still returns a copy of each output, which is dropped.
-   * Errors read as {@linkcode NativeSession.run}'s.
+   * into another heap, such as tfjs's wasm memory, work). The binding still
+   * returns a copy of each output, which is dropped. Errors read as
+   * {@linkcode NativeSession.run}'s.
    */
   runInto(feeds: Record<string, NativeTensor>, outputs: Record<string, NativeTensor>): void {
-    const ortFeeds: Record<string, OrtTensor> = {};
-    for (const name in feeds) ortFeeds[name] = _cpuTensor(feeds[name]!);
     const fetches: Record<string, OrtTensor> = {};
     for (const name in outputs) fetches[name] = _cpuTensor(outputs[name]!);
+    this.#run(feeds, fetches);
+  }
+
+  // Feeds go to the binding as plain objects, not `ort.Tensor`s (about 3 us a
+  // call less), and without a run-options object (the binding then builds none).
+  #run(feeds: Record<string, NativeTensor>, fetches: Record<string, OrtTensor | null>): Record<string, OrtTensor> {
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const name in feeds) ortFeeds[name] = _cpuTensor(feeds[name]!);
     try {
-      // No run-options object: the binding then skips building one per call.
-      this.#session.run(ortFeeds, fetches);
+      return this.#session.run(ortFeeds, fetches);
     } catch (err) {
       throw new Error(`Native ${this.label} failed: ${_firstLine(err)} (inputs ${_describeFeeds(feeds)})`);
     }
