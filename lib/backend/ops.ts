@@ -28,6 +28,16 @@ function onesRow(n: number): tf.Tensor2D {
   return t;
 }
 
+/**
+ * `a @ b` with either operand transposed: on native with transpose flags
+ * (ONNX Runtime reads them in place at full speed), elsewhere with explicit
+ * transposes (wasm's flagged products run a slow loop).
+ */
+function product<T extends tf.Tensor>(a: T, b: T, transposeA: boolean, transposeB: boolean): T {
+  if (nativeActive()) return tf.matMul(a, b, transposeA, transposeB) as T;
+  return tf.matMul(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b) as T;
+}
+
 const matMulFast = tf.customGrad((a, b, save) => {
   const x = a as tf.Tensor2D, w = b as tf.Tensor2D;
   (save as tf.GradSaveFunc)([x, w]);
@@ -36,8 +46,7 @@ const matMulFast = tf.customGrad((a, b, save) => {
     gradFunc: (dy, saved) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
-      if (nativeActive()) return [tf.matMul(d, sw, false, true), tf.matMul(sx, d, true, false)];
-      return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d)];
+      return [product(d, sw, false, true), product(sx, d, true, false)];
     },
   };
 });
@@ -62,12 +71,11 @@ const matMulTFast = tf.customGrad((a, b, save) => {
   return {
     // On native the transposed operand is read in place; wasm multiplies
     // transposed operands slowly, so it gets an explicit transpose.
-    value: nativeActive() ? tf.matMul(x, w, false, true) : tf.matMul(x, tf.transpose(w)),
+    value: product(x, w, false, true),
     gradFunc: (dy, saved) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
-      if (nativeActive()) return [tf.matMul(d, sw), tf.matMul(d, sx, true, false)];
-      return [tf.matMul(d, sw), tf.matMul(tf.transpose(d), sx)];
+      return [tf.matMul(d, sw), product(d, sx, true, false)];
     },
   };
 });
@@ -95,10 +103,9 @@ const linearFast = tf.customGrad((x, w, b, save) => {
     gradFunc: (dy, saved) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
-      const native = nativeActive();
       return [
-        native ? tf.matMul(d, sw, false, true) : tf.matMul(d, tf.transpose(sw)),
-        native ? tf.matMul(sx, d, true, false) : tf.matMul(tf.transpose(sx), d),
+        product(d, sw, false, true),
+        product(sx, d, true, false),
         tf.reshape(tf.matMul(onesRow(d.shape[0]), d), [d.shape[1]]),
       ];
     },
@@ -121,7 +128,7 @@ const linearTFast = tf.customGrad((x, w, b, save) => {
       const d = dy as tf.Tensor2D;
       return [
         tf.matMul(d, sw),
-        nativeActive() ? tf.matMul(d, sx, true, false) : tf.matMul(tf.transpose(d), sx),
+        product(d, sx, true, false),
         tf.reshape(tf.matMul(onesRow(d.shape[0]), d), [d.shape[1]]),
       ];
     },
@@ -149,8 +156,7 @@ const bmmFast = tf.customGrad((a, b, save) => {
     gradFunc: (dy, saved) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
       const d = dy as tf.Tensor;
-      if (nativeActive()) return [tf.matMul(d, sb, false, true), tf.matMul(sa, d, true, false)];
-      return [tf.matMul(d, swapLast(sb)), tf.matMul(swapLast(sa), d)];
+      return [product(d, sb, false, true), product(sa, d, true, false)];
     },
   };
 });
