@@ -119,6 +119,7 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 }
 const _tokenChar = (c: number) => c >= 0xc0 || (c < 128 && _TOKEN_ASCII[c] === 1);
 const _lowerLetter = (c: number) => c >= 97 && c <= 122;
+const _isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** As /(?:^|[^A-Za-z0-9+/=_-])[a-z]{1,8}$/ on the (up to) eight characters ending at `end`. */
 function _proseBefore(text: string, end: number): boolean {
@@ -147,7 +148,6 @@ function _joinedWindows(
   text: string,
 ): Array<{ view: TextView; offset: number; keys: Set<string> | null; present: Set<string> | null }> {
   const spans: Array<[number, number]> = [];
-  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
     const before = i > 0 && text.charCodeAt(i - 1) === 13 ? i - 2 : i - 1;
     if (before < 0 || i + 1 >= text.length) continue;
@@ -158,10 +158,10 @@ function _joinedWindows(
     // enough for a token, a key = value pair or a PEM header split across lines.
     let a = before, b = i + 1;
     for (let words = 0; a > 0 && before - a < JOIN_WINDOW && words < 3; a--) {
-      if (isSpace(text.charCodeAt(a - 1)) && !isSpace(text.charCodeAt(a))) words++;
+      if (_isSpace(text.charCodeAt(a - 1)) && !_isSpace(text.charCodeAt(a))) words++;
     }
     for (let words = 0; b < text.length && b - i < JOIN_WINDOW && words < 3; b++) {
-      if (isSpace(text.charCodeAt(b)) && !isSpace(text.charCodeAt(b - 1))) words++;
+      if (_isSpace(text.charCodeAt(b)) && !_isSpace(text.charCodeAt(b - 1))) words++;
     }
     const last = spans[spans.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
@@ -201,11 +201,10 @@ function _keywordWindows(
       else ws.push([a, b]);
     }
   }
-  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
   for (const ws of out.values()) {
     for (const w of ws) {
-      for (let n = 0; w[0] > 0 && n < 256 && !isSpace(text.charCodeAt(w[0] - 1)); n++) w[0]--;
-      for (let n = 0; w[1] < text.length && n < 256 && !isSpace(text.charCodeAt(w[1])); n++) w[1]++;
+      for (let n = 0; w[0] > 0 && n < 256 && !_isSpace(text.charCodeAt(w[0] - 1)); n++) w[0]--;
+      for (let n = 0; w[1] < text.length && n < 256 && !_isSpace(text.charCodeAt(w[1])); n++) w[1]++;
     }
   }
   return out;
