@@ -392,9 +392,12 @@ function _keep(whole: _Candidate, policy: SafetyPolicy, allowLiterals: string[])
   const lowMatched = c.matched.toLowerCase(), lowValue = c.value.toLowerCase();
   if (allowLiterals.includes(lowMatched)) return false;
   if (policy.allow.patterns.some((re) => _test(re, c.matched))) return false;
-  if (rule.allow.literals.some((l) => normalizeLiteral(l) === lowMatched || normalizeLiteral(l) === lowValue)) {
-    return false;
-  }
+  if (
+    rule.allow.literals.some((l) => {
+      const lit = normalizeLiteral(l);
+      return lit === lowMatched || lit === lowValue;
+    })
+  ) return false;
   if (rule.allow.patterns.some((re) => _test(re, c.matched) || _test(re, c.value))) return false;
   if (rule.validate === "luhn" && !luhn(c.matched)) return false;
   if (rule.validate === "card" && !isCardNumber(c.matched)) return false;
