@@ -115,13 +115,15 @@ function _decodeBytes(b: Uint8Array): string {
   }
 }
 
+/** Printable ASCII, a tab or a line break. */
+function _printableCode(c: number): boolean {
+  return (c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13;
+}
+
 function _printable(s: string): boolean {
   if (!s) return false;
   let ok = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13) ok++;
-  }
+  for (let i = 0; i < s.length; i++) if (_printableCode(s.charCodeAt(i))) ok++;
   return ok >= s.length * 0.95;
 }
 
@@ -172,10 +174,7 @@ export function decodeUnit(unit: string): string | null {
   // character per four other bytes: too few printable bytes can never pass (and need no decoder,
   // whose failures on random bytes cost an exception each).
   let p = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13) p++;
-  }
+  for (let i = 0; i < raw.length; i++) if (_printableCode(raw.charCodeAt(i))) p++;
   if (p < 8 || p < 0.95 * (p + (raw.length - p - 3) / 4)) return null; // (a BOM decodes to nothing)
   const text = _decodeBytes(Uint8Array.from(raw, (ch) => ch.charCodeAt(0)));
   return text.length >= 8 && _printable(text) ? text : null;
