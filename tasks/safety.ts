@@ -17,6 +17,37 @@ Examples:
   deno task safety scan data/notes.txt
   deno task safety scan artifacts/runs/*/samples.ndjson --stage output --format ndjson`;
 
+type Match = ReturnType<typeof findMatches>[number];
+
+/** One row per match: the line it starts on, that line with every match on it masked (first 120 characters). */
+function scanRows(file: string, text: string, matches: Match[]): Record<string, unknown>[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const lineOf = (pos: number) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const masked = (i: number) => {
+    const from = starts[i]!, to = i + 1 < starts.length ? starts[i + 1]! - 1 : text.length;
+    let out = "", pos = from;
+    for (const m of matches) {
+      if (m.start < pos || m.start >= to) continue;
+      out += text.slice(pos, m.start) + `[${m.rule_id}]`;
+      pos = Math.min(m.end, to);
+    }
+    return (out + text.slice(pos, to)).slice(0, 120);
+  };
+  return matches.map((m) => {
+    const i = lineOf(m.start);
+    return { file, line: i + 1, rule: m.rule_id, action: m.action, severity: m.severity, excerpt: masked(i) };
+  });
+}
+
 async function main(): Promise<number> {
   const args = parseTaskArgs(Deno.args, {
     help: { type: "boolean", short: "h" },
@@ -48,26 +79,8 @@ async function main(): Promise<number> {
     } catch (err) {
       throw new Error(`Cannot scan ${path}: ${(err as Error).message.split("\n")[0]}`);
     }
-    text.split("\n").forEach((line, i) => {
-      const matches = findMatches(line, policy, stage);
-      let masked = "", pos = 0;
-      for (const m of matches) {
-        if (m.start < pos) continue;
-        masked += line.slice(pos, m.start) + `[${m.rule_id}]`;
-        pos = m.end;
-      }
-      masked = (masked + line.slice(pos)).slice(0, 120);
-      for (const m of matches) {
-        rows.push({
-          file: path,
-          line: i + 1,
-          rule: m.rule_id,
-          action: m.action,
-          severity: m.severity,
-          excerpt: masked,
-        });
-      }
-    });
+    // The whole file at once, so a match may span lines (a PEM key block); rows name the line it starts on.
+    rows.push(...scanRows(path, text, findMatches(text, policy, stage)));
   }
   if (format === "ndjson") { for (const r of rows) console.log(JSON.stringify(r)); }
   else {

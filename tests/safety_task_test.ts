@@ -29,3 +29,25 @@ Deno.test("safety task: scan reports findings with masked excerpts, exit 1 on a 
   assert.match(new TextDecoder().decode(err.stderr).trim(), /^error: Cannot scan .*missing.txt/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("safety task: a PEM private key over several lines is one block, named on its first line", async () => {
+  const dir = await Deno.makeTempDir();
+  const pem = join(dir, "id_ec.pem");
+  await Deno.writeTextFile(
+    pem,
+    "notes\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oIOhd5wdNKHVoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n",
+  );
+  const out = await run(["scan", pem, "--format", "ndjson"]);
+  assert.equal(out.code, 1);
+  const rows = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(rows.find((r) => r.rule === "private-key-block"), {
+    file: pem,
+    line: 2,
+    rule: "private-key-block",
+    action: "block",
+    severity: "critical",
+    excerpt: "[private-key-block]",
+  });
+  assert.ok(rows.every((r) => !r.excerpt.includes("MHcCAQEE")));
+  await Deno.remove(dir, { recursive: true });
+});
